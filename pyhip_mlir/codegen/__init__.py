@@ -1,0 +1,1 @@
+"""codegen of pyhip_mlir."""

@@ -1,0 +1,1 @@
+"""Dialects of pyhip_mlir."""

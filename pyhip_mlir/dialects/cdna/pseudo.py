@@ -1,0 +1,258 @@
+"""Pseudo ops: no machine code of their own, needed by SSA, the allocator and the CFG.
+
+* ``cdna.get_reg``     the current contents of a physical register (allocated IR and
+                       imported assembly read registers whose writer is elsewhere);
+* ``cdna.copy``        a register-to-register move the allocator may coalesce away;
+* ``cdna.build``       concatenate registers into one wider tuple (v[0:1] from v0, v1);
+* ``cdna.extract``     a sub-range of a tuple (``offset`` dwords in, result's width);
+* ``cdna.fallthrough`` end of a block that continues into the next one in layout;
+* ``cdna.if``/``cdna.while``/``cdna.yield``/``cdna.condition``: structured control
+  flow with explicit loop-carried values (DESIGN.md decision 4), lowered to labels
+  and ``s_cbranch_*`` after allocation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects.builtin import IntAttr
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.irdl import (
+    IRDLOperation,
+    irdl_op_definition,
+    operand_def,
+    prop_def,
+    region_def,
+    result_def,
+    successor_def,
+    traits_def,
+    var_operand_def,
+    var_result_def,
+)
+from xdsl.traits import (
+    IsTerminator,
+    MemoryReadEffect,
+    Pure,
+    RecursiveMemoryEffect,
+)
+from xdsl.utils.exceptions import VerifyException
+
+from pyhip_mlir.dialects.cdna.types import RegType, SCCType, SpecialRegType, VCCType
+
+
+def _width(t: Attribute) -> int:
+    if isinstance(t, RegType):
+        return t.nregs
+    if isinstance(t, SpecialRegType):
+        return t.dwords
+    raise VerifyException(f"{t} is not a register type")
+
+
+@irdl_op_definition
+class GetRegOp(IRDLOperation):
+    """The value held by a physical register at this point (reads, never writes)."""
+
+    name = "cdna.get_reg"
+    res = result_def()
+    traits = traits_def(MemoryReadEffect())
+    assembly_format = "attr-dict `:` type($res)"
+
+    def __init__(self, t: Attribute):
+        super().__init__(result_types=[t])
+
+    def verify_(self) -> None:
+        t = self.res.type
+        if isinstance(t, RegType) and not t.is_allocated:
+            raise VerifyException("cdna.get_reg needs an allocated register type")
+        if not isinstance(t, RegType | SpecialRegType):
+            raise VerifyException(f"cdna.get_reg of non-register type {t}")
+
+
+@irdl_op_definition
+class CopyOp(IRDLOperation):
+    """A copy between registers of the same width (a move after allocation)."""
+
+    name = "cdna.copy"
+    src = operand_def()
+    res = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$src attr-dict `:` type($src) `->` type($res)"
+
+    def __init__(self, src: SSAValue | Operation, t: Attribute):
+        super().__init__(operands=[src], result_types=[t])
+
+    def verify_(self) -> None:
+        if _width(self.src.type) != _width(self.res.type):
+            raise VerifyException(
+                f"cdna.copy between registers of different widths "
+                f"({_width(self.src.type)} and {_width(self.res.type)})"
+            )
+
+
+@irdl_op_definition
+class BuildOp(IRDLOperation):
+    """Concatenate registers into one tuple, first operand at the lowest dword."""
+
+    name = "cdna.build"
+    parts = var_operand_def()
+    res = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$parts attr-dict `:` type($parts) `->` type($res)"
+
+    def __init__(self, parts: Sequence[SSAValue | Operation], t: Attribute):
+        super().__init__(operands=[parts], result_types=[t])
+
+    def verify_(self) -> None:
+        total = sum(_width(p.type) for p in self.parts)
+        if total != _width(self.res.type):
+            raise VerifyException(
+                f"cdna.build of {total} dwords into a {_width(self.res.type)}-dword register"
+            )
+
+
+@irdl_op_definition
+class ExtractOp(IRDLOperation):
+    """Dwords ``offset .. offset+width-1`` of a register tuple."""
+
+    name = "cdna.extract"
+    src = operand_def()
+    offset = prop_def(IntAttr)
+    res = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$src `[` $offset `]` attr-dict `:` type($src) `->` type($res)"
+
+    def __init__(self, src: SSAValue | Operation, offset: int, t: Attribute):
+        super().__init__(operands=[src], result_types=[t], properties={"offset": IntAttr(offset)})
+
+    def verify_(self) -> None:
+        o = self.offset.data
+        if o < 0 or o + _width(self.res.type) > _width(self.src.type):
+            raise VerifyException(
+                f"cdna.extract of dwords {o}..{o + _width(self.res.type) - 1} from a "
+                f"{_width(self.src.type)}-dword register"
+            )
+
+
+@irdl_op_definition
+class FallthroughOp(IRDLOperation):
+    """Continue into ``dest``, which must be the next block in layout order."""
+
+    name = "cdna.fallthrough"
+    dest = successor_def()
+    traits = traits_def(IsTerminator(), Pure())
+    assembly_format = "$dest attr-dict"
+
+    def __init__(self, dest: Block):
+        super().__init__(successors=[dest])
+
+    def verify_(self) -> None:
+        block = self.parent_block()
+        if block is not None and block.next_block is not self.dest:
+            raise VerifyException("cdna.fallthrough must target the next block in layout")
+
+
+def _check_condition(cond: SSAValue) -> None:
+    if not isinstance(cond.type, SCCType | VCCType) and not (
+        isinstance(cond.type, RegType) and cond.type.file == "s" and cond.type.nregs == 2
+    ):
+        raise VerifyException(
+            f"condition must be scc, vcc or a 64-bit lane mask in SGPRs, not {cond.type}"
+        )
+
+
+@irdl_op_definition
+class YieldOp(IRDLOperation):
+    """Values a structured region hands back to its parent op."""
+
+    name = "cdna.yield"
+    values = var_operand_def()
+    traits = traits_def(IsTerminator(), Pure())
+    assembly_format = "($values^ `:` type($values))? attr-dict"
+
+    def __init__(self, *values: SSAValue | Operation):
+        super().__init__(operands=[values])
+
+
+@irdl_op_definition
+class ConditionOp(IRDLOperation):
+    """End of a ``cdna.while`` header: loop again while ``cond`` is set."""
+
+    name = "cdna.condition"
+    cond = operand_def()
+    values = var_operand_def()
+    traits = traits_def(IsTerminator(), Pure())
+    assembly_format = "`(` $cond `:` type($cond) `)` ($values^ `:` type($values))? attr-dict"
+
+    def __init__(self, cond: SSAValue | Operation, *values: SSAValue | Operation):
+        super().__init__(operands=[cond, values])
+
+    def verify_(self) -> None:
+        _check_condition(self.cond)
+
+
+@irdl_op_definition
+class IfOp(IRDLOperation):
+    """Run ``then`` when ``cond`` holds (scc: uniform branch; lane mask: per lane)."""
+
+    name = "cdna.if"
+    cond = operand_def()
+    res = var_result_def()
+    then_region = region_def("single_block")
+    else_region = region_def()
+    traits = traits_def(RecursiveMemoryEffect())
+    assembly_format = (
+        "`(` $cond `:` type($cond) `)` (`->` `(` type($res)^ `)`)? $then_region "
+        "(`else` $else_region^)? attr-dict"
+    )
+
+    def __init__(
+        self,
+        cond: SSAValue | Operation,
+        result_types: Sequence[Attribute],
+        then_region: Region,
+        else_region: Region | None = None,
+    ):
+        super().__init__(
+            operands=[cond],
+            result_types=[result_types],
+            regions=[then_region, else_region if else_region is not None else Region()],
+        )
+
+    def verify_(self) -> None:
+        _check_condition(self.cond)
+
+
+@irdl_op_definition
+class WhileOp(IRDLOperation):
+    """A loop: ``before`` computes the condition, ``after`` is the body.
+
+    Loop-carried values enter as ``inits``, flow into ``before``'s block arguments,
+    through ``cdna.condition`` into ``after``'s arguments and back via ``cdna.yield``.
+    """
+
+    name = "cdna.while"
+    inits = var_operand_def()
+    res = var_result_def()
+    before = region_def("single_block")
+    after = region_def("single_block")
+    traits = traits_def(RecursiveMemoryEffect())
+    assembly_format = (
+        "($inits^ `:` type($inits))? `->` `(` type($res) `)` $before `do` $after attr-dict"
+    )
+
+    def __init__(
+        self,
+        inits: Sequence[SSAValue | Operation],
+        result_types: Sequence[Attribute],
+        before: Region,
+        after: Region,
+    ):
+        super().__init__(operands=[inits], result_types=[result_types], regions=[before, after])
+
+    def verify_(self) -> None:
+        before_args = [a.type for a in self.before.block.args]
+        init_types = [v.type for v in self.inits]
+        if before_args != init_types:
+            raise VerifyException(
+                "cdna.while: 'before' block arguments must match the initial values' types"
+            )

@@ -1,0 +1,195 @@
+"""Table-driven verification of instruction ops.
+
+Everything checked here comes from the instruction table of the op's architecture:
+the mnemonic exists, the operand count, each operand's register file, width and
+alignment, immediates only where the slot takes one, implicit special registers, and
+modifiers the instruction actually has. Errors are ``VerifyException``s whose text
+names the operand slot as the LLVM syntax docs do (``vdst``, ``src1``, ``saddr``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING
+
+from xdsl.ir import Attribute
+from xdsl.utils.exceptions import VerifyException
+
+from pyhip_mlir.dialects.cdna.types import RegType, SpecialRegType, describe_type
+from pyhip_mlir.dialects.isa.table import ARCHS, InstrDef, OperandDef, get_table, normalize_arch
+
+if TYPE_CHECKING:
+    from pyhip_mlir.dialects.cdna.inst import InstOp
+
+# Assembler keywords of DPP controls; the docs group them as one "dpp*_ctrl" modifier.
+DPP_CTRL_KEYS = frozenset(
+    {
+        "quad_perm", "row_shl", "row_shr", "row_ror", "wave_shl", "wave_rol", "wave_shr",
+        "wave_ror", "row_mirror", "row_half_mirror", "row_bcast", "row_newbcast",
+        "row_share", "row_xmask",
+    }
+)  # fmt: skip
+
+# Architectures whose VGPR/AGPR tuples must start at an even register.
+EVEN_VECTOR_TUPLES = frozenset({"gfx90a", "gfx942", "gfx950"})
+
+
+def modifier_matches(key: str, doc_name: str) -> bool:
+    """Whether assembler keyword ``key`` is the LLVM doc modifier ``doc_name``."""
+    if key == doc_name:
+        return True
+    if key in ("offset0", "offset1"):
+        return doc_name.startswith("ds_offset8") and doc_name.endswith(key[-1])
+    if key == "offset":
+        return "offset" in doc_name and not doc_name.startswith("ds_offset8")
+    if key in DPP_CTRL_KEYS:
+        return doc_name.startswith("dpp") and doc_name.endswith("ctrl")
+    if key in ("dfmt", "nfmt", "format"):
+        return "fmt" in doc_name or doc_name == "format"
+    return doc_name.endswith("_" + key) or doc_name.startswith(key + "_")
+
+
+def suggest(mnemonic: str, arch: str) -> str:
+    table = get_table(arch)
+    others = [a for a in ARCHS if a != arch and mnemonic in get_table(a)]
+    if others:
+        return f" (it exists on {', '.join(others)})"
+    close = difflib.get_close_matches(mnemonic, table.instructions.keys(), n=3, cutoff=0.75)
+    return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+def lookup_or_raise(mnemonic: str, arch: str) -> InstrDef:
+    arch = normalize_arch(arch)
+    idef = get_table(arch).get(mnemonic)
+    if idef is None:
+        raise VerifyException(f"'{mnemonic}' is not an instruction of {arch}{suggest(mnemonic, arch)}")
+    return idef
+
+
+def _alignment(t: RegType, arch: str) -> int:
+    if t.file == "s":
+        return 4 if t.nregs >= 4 else (2 if t.nregs == 2 else 1)
+    if t.nregs >= 2 and arch in EVEN_VECTOR_TUPLES:
+        return 2
+    return 1
+
+
+def check_register(t: Attribute, slot: OperandDef, arch: str, what: str) -> None:
+    """A register of type ``t`` may stand in ``slot``; raise otherwise."""
+    if isinstance(t, SpecialRegType):
+        if t.reg in slot.special:
+            return
+        raise VerifyException(
+            f"{what} '{slot.name}' does not accept {t.reg}"
+            + (f" (accepts {_accepts(slot)})" if _accepts(slot) else "")
+        )
+    if not isinstance(t, RegType):
+        raise VerifyException(f"{what} '{slot.name}' has non-register type {t}")
+    if t.file not in slot.files:
+        raise VerifyException(
+            f"{what} '{slot.name}' does not accept a {t.file}gpr (accepts {_accepts(slot)})"
+        )
+    if t.nregs != slot.dwords:
+        raise VerifyException(
+            f"{what} '{slot.name}' must be {slot.dwords} dword{'s' if slot.dwords > 1 else ''}"
+            f" wide, got {describe_type(t)}"
+        )
+    if t.is_allocated:
+        align = _alignment(t, arch)
+        if t.first % align:
+            raise VerifyException(
+                f"{what} '{slot.name}': {t.asm_name()} must start at a multiple of {align}"
+            )
+
+
+def _accepts(slot: OperandDef) -> str:
+    kinds = [f"{f}gpr" for f in slot.files] + list(slot.special)
+    if slot.imm:
+        kinds.append("immediates")
+    return ", ".join(kinds)
+
+
+def _split_slots(idef: InstrDef) -> tuple[list[OperandDef], list[OperandDef]]:
+    defs = [o for o in idef.operands if o.role in ("def", "both")]
+    uses = [o for o in idef.operands if o.role in ("use", "both")]
+    return defs, uses
+
+
+def verify_inst(op: InstOp) -> None:
+    arch = normalize_arch(op.arch())
+    idef = lookup_or_raise(op.mnemonic, arch)
+    def_slots, use_slots = _split_slots(idef)
+
+    if len(op.defs) != len(def_slots):
+        raise VerifyException(
+            f"'{op.mnemonic}' defines {len(def_slots)} operand(s) "
+            f"({', '.join(s.name for s in def_slots) or 'none'}), got {len(op.defs)}"
+        )
+    for r, slot in zip(op.defs, def_slots, strict=True):
+        check_register(r.type, slot, arch, "result")
+
+    items = op.slot_items()
+    required = sum(1 for s in use_slots if not s.optional)
+    if not required <= len(items) <= len(use_slots):
+        expect = str(len(use_slots)) if required == len(use_slots) else f"{required}..{len(use_slots)}"
+        raise VerifyException(
+            f"'{op.mnemonic}' takes {expect} source operand(s) "
+            f"({', '.join(s.name for s in use_slots) or 'none'}), got {len(items)}"
+        )
+    opmods = op.opmod_values()
+    for i, ((kind, val), slot) in enumerate(zip(items, use_slots, strict=False)):
+        if kind == "reg":
+            check_register(val.type, slot, arch, "operand")  # type: ignore[union-attr]
+            if i in opmods:
+                for m in opmods[i].split(","):
+                    if m not in slot.opmods:
+                        raise VerifyException(
+                            f"operand '{slot.name}' of '{op.mnemonic}' does not take the '{m}' modifier"
+                        )
+        elif kind == "imm":
+            if not slot.imm and not slot.special and not isinstance(val, str):
+                raise VerifyException(
+                    f"operand '{slot.name}' of '{op.mnemonic}' must be a register "
+                    f"({_accepts(slot)}), not the immediate {val!r}"
+                )
+        elif "label" not in slot.imm:
+            raise VerifyException(f"operand '{slot.name}' of '{op.mnemonic}' is not a branch target")
+
+    for s, slot in zip(op.defs, def_slots, strict=True):
+        if slot.role == "both":
+            idx = use_slots.index(slot)
+            if idx < len(items) and items[idx][0] == "reg":
+                tied = items[idx][1].type  # type: ignore[union-attr]
+                if tied != s.type:
+                    raise VerifyException(
+                        f"'{slot.name}' of '{op.mnemonic}' is read and written: its input "
+                        f"({describe_type(tied)}) and result ({describe_type(s.type)}) must match"
+                    )
+
+    want_uses = list(idef.implicit_uses)
+    got_uses = [_special(v.type) for v in op.implicit_uses]
+    if got_uses != want_uses:
+        raise VerifyException(
+            f"'{op.mnemonic}' implicitly reads ({', '.join(want_uses)}), "
+            f"got implicit({', '.join(got_uses)})"
+        )
+    want_defs = list(idef.implicit_defs)
+    got_defs = [_special(r.type) for r in op.implicit_defs]
+    if got_defs != want_defs:
+        raise VerifyException(
+            f"'{op.mnemonic}' implicitly writes ({', '.join(want_defs)}), "
+            f"got ({', '.join(got_defs)})"
+        )
+
+    for key in op.mod_values():
+        if not any(modifier_matches(key, m) for m in idef.modifiers):
+            have = ", ".join(idef.modifiers) or "none"
+            raise VerifyException(
+                f"'{op.mnemonic}' does not accept the modifier '{key}' (accepts: {have})"
+            )
+
+
+def _special(t: Attribute) -> str:
+    if isinstance(t, SpecialRegType):
+        return t.reg
+    return describe_type(t)

@@ -1,0 +1,1 @@
+"""The CDNA instruction table (generated data + loader)."""

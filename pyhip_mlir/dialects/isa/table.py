@@ -1,0 +1,203 @@
+"""The CDNA instruction table: one record per assembler mnemonic per architecture.
+
+The data lives in ``data/<arch>.json`` and is produced by ``scripts/gen_isa_table.py``
+from LLVM's generated AMDGPU syntax documentation, checked against ``llvm-mc-22``.
+Everything that needs an ISA fact (verifier, printer, parser, passes, emulator) reads
+it through :func:`get_table`; nothing else hard-codes per-instruction knowledge.
+
+This module imports nothing heavy: the JSON is read on first use and cached.
+
+Schema of one record (JSON object keyed by mnemonic, as the assembler spells it,
+including encoding suffixes such as ``_e64``, ``_dpp`` and ``_sdwa``)::
+
+    family        encoding family: the LLVM doc section (DS, FLAT, MUBUF, MTBUF, SMEM,
+                  SOP1, SOP2, SOPC, SOPK, SOPP, VOP1, VOP2, VOP3, VOP3P, VOPC, ...)
+    encoding      "e32" | "e64" | "dpp" | "sdwa" | "" (non-VALU)
+    base          mnemonic without the encoding suffix (v_add_f32_e64 -> v_add_f32)
+    operands      explicit operands in assembly order (see OperandDef)
+    modifiers     trailing modifiers the instruction accepts, in LLVM doc names
+                  (offset12, glc, sc0, clamp, omod, op_sel, dpp_ctrl, ...)
+    implicit_defs special registers written without appearing as operands
+    implicit_uses special registers read without appearing as operands
+    counter       "vmcnt", "lgkmcnt", "vmcnt+lgkmcnt" (FLAT) or null
+    latency       "salu", "valu", "trans", "mfma", "dot", "smem", "vmem", "lds",
+                  "branch", "special" (waits, nops, barriers, ...)
+    mfma_passes   pass count of an MFMA (4, 8, 16) or null
+    effects       subset of "mem_read", "mem_write", "barrier", "branch",
+                  "terminator", "side_effect" (must never be deleted or merged)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+ARCHS: tuple[str, ...] = ("gfx90a", "gfx942", "gfx950")
+DEFAULT_ARCH = "gfx942"
+
+# Special registers that may appear as operands or implicit defs/uses.
+SPECIAL_REGS: tuple[str, ...] = ("exec", "vcc", "scc", "m0")
+
+
+@dataclass(frozen=True)
+class OperandDef:
+    """One explicit operand slot of an instruction.
+
+    name    LLVM doc label (vdst, src0, vaddr, srsrc, simm16, label, ...)
+    role    "def" (written), "use" (read) or "both" (read and written: tied in SSA)
+    files   register files accepted: subset of "s", "v", "a" (ttmp/flat_scratch/
+            xnack_mask are not modelled as allocatable files)
+    dwords  width in dwords (2 for a 64-bit pair, 16 for an MFMA accumulator)
+    special special registers accepted in this slot ("vcc", "exec", "m0", "scc", ...)
+    imm     immediate forms accepted: subset of "inline" (inline constants),
+            "literal" (32-bit literal), "simm16", "label", "waitcnt", "hwreg",
+            "sendmsg", "imm" (any other integer field)
+    opmods  operand modifiers accepted: subset of "neg", "abs", "sext"
+    optional whether the operand may be omitted (e.g. soffset of some forms)
+    """
+
+    name: str
+    role: str
+    files: tuple[str, ...] = ()
+    dwords: int = 1
+    special: tuple[str, ...] = ()
+    imm: tuple[str, ...] = ()
+    opmods: tuple[str, ...] = ()
+    optional: bool = False
+
+    @property
+    def is_def(self) -> bool:
+        return self.role in ("def", "both")
+
+    @property
+    def is_use(self) -> bool:
+        return self.role in ("use", "both")
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> OperandDef:
+        return OperandDef(
+            name=d["name"],
+            role=d["role"],
+            files=tuple(d.get("files", ())),
+            dwords=int(d.get("dwords", 1)),
+            special=tuple(d.get("special", ())),
+            imm=tuple(d.get("imm", ())),
+            opmods=tuple(d.get("opmods", ())),
+            optional=bool(d.get("optional", False)),
+        )
+
+
+@dataclass(frozen=True)
+class InstrDef:
+    """Everything the project knows about one mnemonic on one architecture."""
+
+    mnemonic: str
+    family: str
+    encoding: str
+    base: str
+    operands: tuple[OperandDef, ...]
+    modifiers: tuple[str, ...] = ()
+    implicit_defs: tuple[str, ...] = ()
+    implicit_uses: tuple[str, ...] = ()
+    counter: str | None = None
+    latency: str = "valu"
+    mfma_passes: int | None = None
+    effects: tuple[str, ...] = ()
+    llvm_opcode: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def defs(self) -> tuple[OperandDef, ...]:
+        return tuple(o for o in self.operands if o.is_def)
+
+    @property
+    def uses(self) -> tuple[OperandDef, ...]:
+        return tuple(o for o in self.operands if o.is_use)
+
+    @property
+    def has_side_effects(self) -> bool:
+        return bool(self.effects)
+
+    @property
+    def is_memory(self) -> bool:
+        return self.counter is not None
+
+    @staticmethod
+    def from_json(mnemonic: str, d: dict[str, Any]) -> InstrDef:
+        return InstrDef(
+            mnemonic=mnemonic,
+            family=d["family"],
+            encoding=d.get("encoding", ""),
+            base=d.get("base", mnemonic),
+            operands=tuple(OperandDef.from_json(o) for o in d.get("operands", ())),
+            modifiers=tuple(d.get("modifiers", ())),
+            implicit_defs=tuple(d.get("implicit_defs", ())),
+            implicit_uses=tuple(d.get("implicit_uses", ())),
+            counter=d.get("counter"),
+            latency=d.get("latency", "valu"),
+            mfma_passes=d.get("mfma_passes"),
+            effects=tuple(d.get("effects", ())),
+            llvm_opcode=d.get("llvm_opcode"),
+            extra=d.get("extra", {}),
+        )
+
+
+@dataclass(frozen=True)
+class IsaTable:
+    """All instructions of one architecture, keyed by mnemonic."""
+
+    arch: str
+    instructions: dict[str, InstrDef]
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def get(self, mnemonic: str) -> InstrDef | None:
+        return self.instructions.get(mnemonic)
+
+    def __contains__(self, mnemonic: str) -> bool:
+        return mnemonic in self.instructions
+
+    def __len__(self) -> int:
+        return len(self.instructions)
+
+
+class UnknownArchError(ValueError):
+    pass
+
+
+def normalize_arch(arch: str) -> str:
+    """Accept gfx942 family spellings (gfx940/gfx941 share gfx942's table)."""
+    arch = arch.strip().lower().split(":")[0]
+    if arch in ("gfx940", "gfx941"):
+        return "gfx942"
+    if arch not in ARCHS:
+        raise UnknownArchError(
+            f"unknown architecture '{arch}'; supported: {', '.join(ARCHS)}"
+        )
+    return arch
+
+
+@cache
+def get_table(arch: str = DEFAULT_ARCH) -> IsaTable:
+    """Load (once) and return the instruction table of ``arch``."""
+    arch = normalize_arch(arch)
+    text = resources.files(__package__).joinpath("data", f"{arch}.json").read_text()
+    raw = json.loads(text)
+    instrs = {m: InstrDef.from_json(m, d) for m, d in raw["instructions"].items()}
+    meta = {k: v for k, v in raw.items() if k != "instructions"}
+    return IsaTable(arch=arch, instructions=instrs, meta=meta)
+
+
+@cache
+def all_mnemonics() -> frozenset[str]:
+    """Every mnemonic of every supported architecture."""
+    names: set[str] = set()
+    for arch in ARCHS:
+        names.update(get_table(arch).instructions)
+    return frozenset(names)
+
+
+def lookup(mnemonic: str, arch: str = DEFAULT_ARCH) -> InstrDef | None:
+    return get_table(arch).get(mnemonic)
