@@ -41,7 +41,10 @@ def modifier_matches(key: str, doc_name: str) -> bool:
     if key in ("offset0", "offset1"):
         return doc_name.startswith("ds_offset8") and doc_name.endswith(key[-1])
     if key == "offset":
-        return "offset" in doc_name and not doc_name.startswith("ds_offset8")
+        # ds_swizzle's offset:swizzle(...) is the doc's "pattern".
+        return doc_name == "pattern" or (
+            "offset" in doc_name and not doc_name.startswith("ds_offset8")
+        )
     if key in DPP_CTRL_KEYS:
         return doc_name.startswith("dpp") and doc_name.endswith("ctrl")
     if key in ("dfmt", "nfmt", "format"):
@@ -66,19 +69,33 @@ def lookup_or_raise(mnemonic: str, arch: str) -> InstrDef:
     return idef
 
 
-def _alignment(t: RegType, arch: str) -> int:
+def _alignment(t: RegType, arch: str, override: int = 1) -> int:
     if t.file == "s":
-        return 4 if t.nregs >= 4 else (2 if t.nregs == 2 else 1)
-    if t.nregs >= 2 and arch in EVEN_VECTOR_TUPLES:
-        return 2
-    return 1
+        base = 4 if t.nregs >= 4 else (2 if t.nregs == 2 else 1)
+    else:
+        base = 2 if t.nregs >= 2 and arch in EVEN_VECTOR_TUPLES else 1
+    return max(base, override)
 
 
-def check_register(t: Attribute, slot: OperandDef, arch: str, what: str) -> None:
+def check_register(
+    t: Attribute,
+    slot: OperandDef,
+    arch: str,
+    what: str,
+    *,
+    widths: tuple[int, ...] = (),
+    align: int = 1,
+) -> None:
     """A register of type ``t`` may stand in ``slot``; raise otherwise."""
+    widths = widths or (slot.dwords,)
     if isinstance(t, SpecialRegType):
-        if t.reg in slot.special:
+        if t.reg in slot.special and t.dwords in widths:
             return
+        if t.reg in slot.special:
+            raise VerifyException(
+                f"{what} '{slot.name}' is {slot.dwords} dword(s) wide; {t.reg} is {t.dwords}"
+                + (f" (write \"{t.reg}_lo\" or \"{t.reg}_hi\")" if t.dwords == 2 else "")
+            )
         raise VerifyException(
             f"{what} '{slot.name}' does not accept {t.reg}"
             + (f" (accepts {_accepts(slot)})" if _accepts(slot) else "")
@@ -89,16 +106,17 @@ def check_register(t: Attribute, slot: OperandDef, arch: str, what: str) -> None
         raise VerifyException(
             f"{what} '{slot.name}' does not accept a {t.file}gpr (accepts {_accepts(slot)})"
         )
-    if t.nregs != slot.dwords:
+    if t.nregs not in widths:
+        want = " or ".join(str(w) for w in sorted(set(widths)))
         raise VerifyException(
-            f"{what} '{slot.name}' must be {slot.dwords} dword{'s' if slot.dwords > 1 else ''}"
+            f"{what} '{slot.name}' must be {want} dword{'s' if max(widths) > 1 else ''}"
             f" wide, got {describe_type(t)}"
         )
     if t.is_allocated:
-        align = _alignment(t, arch)
-        if t.first % align:
+        need = _alignment(t, arch, align)
+        if t.first % need:
             raise VerifyException(
-                f"{what} '{slot.name}': {t.asm_name()} must start at a multiple of {align}"
+                f"{what} '{slot.name}': {t.asm_name()} must start at a multiple of {need}"
             )
 
 
@@ -109,25 +127,74 @@ def _accepts(slot: OperandDef) -> str:
     return ", ".join(kinds)
 
 
-def _split_slots(idef: InstrDef) -> tuple[list[OperandDef], list[OperandDef]]:
-    defs = [o for o in idef.operands if o.role in ("def", "both")]
-    uses = [o for o in idef.operands if o.role in ("use", "both")]
-    return defs, uses
+def doc_modifiers(idef: InstrDef, keys: list[str]) -> set[str]:
+    """The table (doc) modifier names that the assembler keywords ``keys`` stand for."""
+    return {m for k in keys for m in idef.modifiers if modifier_matches(k, m)}
+
+
+def _holds(cond: str, mods: set[str]) -> bool:
+    return cond[1:] not in mods if cond.startswith("!") else cond in mods
+
+
+def _def_present(idef: InstrDef, slot: OperandDef, mods: set[str]) -> bool | None:
+    """Whether a destination slot is present: True/False, or None if either is valid."""
+    cond = idef.extra.get("when", {}).get(slot.name)
+    if cond is not None:
+        return _holds(cond, mods)
+    if slot.optional and slot.role == "def":
+        return None
+    return True
+
+
+def _pick_def_slots(idef: InstrDef, mods: set[str], n: int) -> list[OperandDef] | None:
+    """The destination slots an op with ``n`` results fills, or None if none fits."""
+    fixed: list[OperandDef] = []
+    maybe: list[OperandDef] = []
+    order: list[tuple[OperandDef, bool | None]] = []
+    for o in idef.operands:
+        if o.role in ("def", "both"):
+            p = _def_present(idef, o, mods)
+            order.append((o, p))
+            (fixed if p else maybe if p is None else []).append(o)
+    if len(fixed) == n:
+        return [o for o, p in order if p]
+    if len(fixed) + len(maybe) == n:
+        return [o for o, p in order if p is not False]
+    return None
 
 
 def verify_inst(op: InstOp) -> None:
     arch = normalize_arch(op.arch())
     idef = lookup_or_raise(op.mnemonic, arch)
-    def_slots, use_slots = _split_slots(idef)
+    mod_keys = list(op.mod_values())
+    for key in mod_keys:
+        if not any(modifier_matches(key, m) for m in idef.modifiers):
+            have = ", ".join(idef.modifiers) or "none"
+            raise VerifyException(
+                f"'{op.mnemonic}' does not accept the modifier '{key}' (accepts: {have})"
+            )
+    mods = doc_modifiers(idef, mod_keys)
+    for req in idef.extra.get("required", ()):
+        if req not in mods:
+            raise VerifyException(f"'{op.mnemonic}' requires the modifier '{req}'")
+    alt = idef.extra.get("alt_dwords", {})
+    aligns = idef.extra.get("align", {})
 
-    if len(op.defs) != len(def_slots):
+    def widths(slot: OperandDef) -> tuple[int, ...]:
+        return (slot.dwords, alt[slot.name]) if slot.name in alt else (slot.dwords,)
+
+    def_slots = _pick_def_slots(idef, mods, len(op.defs))
+    if def_slots is None:
+        names = [o.name for o in idef.operands if o.role in ("def", "both")]
         raise VerifyException(
-            f"'{op.mnemonic}' defines {len(def_slots)} operand(s) "
-            f"({', '.join(s.name for s in def_slots) or 'none'}), got {len(op.defs)}"
+            f"'{op.mnemonic}' with modifiers [{', '.join(mod_keys)}] cannot define "
+            f"{len(op.defs)} operand(s) (destination slots: {', '.join(names) or 'none'})"
         )
     for r, slot in zip(op.defs, def_slots, strict=True):
-        check_register(r.type, slot, arch, "result")
+        check_register(r.type, slot, arch, "result", widths=widths(slot),
+                       align=aligns.get(slot.name, 1))
 
+    use_slots = [o for o in idef.operands if o.role in ("use", "both")]
     items = op.slot_items()
     required = sum(1 for s in use_slots if not s.optional)
     if not required <= len(items) <= len(use_slots):
@@ -139,13 +206,13 @@ def verify_inst(op: InstOp) -> None:
     opmods = op.opmod_values()
     for i, ((kind, val), slot) in enumerate(zip(items, use_slots, strict=False)):
         if kind == "reg":
-            check_register(val.type, slot, arch, "operand")  # type: ignore[union-attr]
-            if i in opmods:
-                for m in opmods[i].split(","):
-                    if m not in slot.opmods:
-                        raise VerifyException(
-                            f"operand '{slot.name}' of '{op.mnemonic}' does not take the '{m}' modifier"
-                        )
+            check_register(val.type, slot, arch, "operand", widths=widths(slot),  # type: ignore[union-attr]
+                           align=aligns.get(slot.name, 1))
+            for m in opmods.get(i, "").split(","):
+                if m and m not in slot.opmods:
+                    raise VerifyException(
+                        f"operand '{slot.name}' of '{op.mnemonic}' does not take the '{m}' modifier"
+                    )
         elif kind == "imm":
             if not slot.imm and not slot.special and not isinstance(val, str):
                 raise VerifyException(
@@ -155,18 +222,21 @@ def verify_inst(op: InstOp) -> None:
         elif "label" not in slot.imm:
             raise VerifyException(f"operand '{slot.name}' of '{op.mnemonic}' is not a branch target")
 
-    for s, slot in zip(op.defs, def_slots, strict=True):
+    for r, slot in zip(op.defs, def_slots, strict=True):
         if slot.role == "both":
             idx = use_slots.index(slot)
             if idx < len(items) and items[idx][0] == "reg":
                 tied = items[idx][1].type  # type: ignore[union-attr]
-                if tied != s.type:
+                if tied != r.type:
                     raise VerifyException(
                         f"'{slot.name}' of '{op.mnemonic}' is read and written: its input "
-                        f"({describe_type(tied)}) and result ({describe_type(s.type)}) must match"
+                        f"({describe_type(tied)}) and result ({describe_type(r.type)}) must match"
                     )
 
     want_uses = list(idef.implicit_uses)
+    for m, regs in idef.extra.get("modifier_implicit_uses", {}).items():
+        if m in mods:
+            want_uses += [r for r in regs if r not in want_uses]
     got_uses = [_special(v.type) for v in op.implicit_uses]
     if got_uses != want_uses:
         raise VerifyException(
@@ -180,13 +250,6 @@ def verify_inst(op: InstOp) -> None:
             f"'{op.mnemonic}' implicitly writes ({', '.join(want_defs)}), "
             f"got ({', '.join(got_defs)})"
         )
-
-    for key in op.mod_values():
-        if not any(modifier_matches(key, m) for m in idef.modifiers):
-            have = ", ".join(idef.modifiers) or "none"
-            raise VerifyException(
-                f"'{op.mnemonic}' does not accept the modifier '{key}' (accepts: {have})"
-            )
 
 
 def _special(t: Attribute) -> str:

@@ -25,6 +25,24 @@ including encoding suffixes such as ``_e64``, ``_dpp`` and ``_sdwa``)::
     mfma_passes   pass count of an MFMA (4, 8, 16) or null
     effects       subset of "mem_read", "mem_write", "barrier", "branch",
                   "terminator", "side_effect" (must never be deleted or merged)
+    llvm_opcode   LLVM MC opcode of the canonical instance, subtarget suffix dropped
+                  (V_ADD_U32_e32, GLOBAL_LOAD_DWORD, V_MFMA_F32_32X32X8F16)
+    extra         rarely needed facts, all optional:
+                  when      {operand: "glc" | "sc0" | "!lds"}: an optional operand is
+                            present, or a "both" operand is written, only when that
+                            modifier is given ("!m": only when it is absent)
+                  alt_dwords {operand: n}: width in the other addressing form (FLAT
+                            vaddr with an SGPR saddr: 1; MUBUF vaddr with idxen+offen: 2)
+                  required  modifiers that must always be spelled (gds of ds_gws_*)
+                  align     {operand: n}: register alignment beyond the default
+                  types     {operand: type}: operand type differing from the opcode's
+                  modifier_implicit_uses {modifier: [reg]}: e.g. {"lds": ["m0"]}
+
+A special register the assembly spells in a fixed slot (``vcc`` in
+``v_cmp_eq_u32 vcc, v1, v2``) is an explicit operand with ``special=("vcc",)`` and no
+register files; ``implicit_defs``/``implicit_uses`` list only registers the assembly
+does not mention. :attr:`InstrDef.special_defs` / :attr:`InstrDef.special_uses` merge
+both views.
 """
 
 from __future__ import annotations
@@ -76,6 +94,13 @@ class OperandDef:
     def is_use(self) -> bool:
         return self.role in ("use", "both")
 
+    @property
+    def is_fixed_special(self) -> bool:
+        """The slot holds one special register and nothing else (``vcc`` of VOPC e32)."""
+        return not self.files and not self.imm and len(self.special) == 1 and (
+            self.special[0] in SPECIAL_REGS
+        )
+
     @staticmethod
     def from_json(d: dict[str, Any]) -> OperandDef:
         return OperandDef(
@@ -88,6 +113,10 @@ class OperandDef:
             opmods=tuple(d.get("opmods", ())),
             optional=bool(d.get("optional", False)),
         )
+
+
+def _merge(first: tuple[str, ...], more: Any) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*first, *more)))
 
 
 @dataclass(frozen=True)
@@ -116,6 +145,16 @@ class InstrDef:
     @property
     def uses(self) -> tuple[OperandDef, ...]:
         return tuple(o for o in self.operands if o.is_use)
+
+    @property
+    def special_defs(self) -> tuple[str, ...]:
+        """Special registers written: implicit defs plus fixed special def operands."""
+        return _merge(self.implicit_defs, (o.special[0] for o in self.defs if o.is_fixed_special))
+
+    @property
+    def special_uses(self) -> tuple[str, ...]:
+        """Special registers read: implicit uses plus fixed special use operands."""
+        return _merge(self.implicit_uses, (o.special[0] for o in self.uses if o.is_fixed_special))
 
     @property
     def has_side_effects(self) -> bool:

@@ -1,0 +1,1 @@
+"""Helpers of ``scripts/gen_isa_table.py``: doc parsing, record building, llvm-mc probing."""

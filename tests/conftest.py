@@ -1,0 +1,26 @@
+"""Shared pytest fixtures and the end-of-run summary tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+ISA_PROBE_KEY = pytest.StashKey[dict[str, dict[str, int]]]()
+
+
+@pytest.fixture(scope="session")
+def isa_probe_counts(request: pytest.FixtureRequest) -> dict[str, dict[str, int]]:
+    """Per-arch counts filled by tests/test_table_vs_assembler.py, printed at the end."""
+    return request.config.stash.setdefault(ISA_PROBE_KEY, {})
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    counts = config.stash.get(ISA_PROBE_KEY, None)
+    if not counts:
+        return
+    tr = terminalreporter
+    tr.write_sep("-", "instruction table vs llvm-mc")
+    tr.write_line(f"{'arch':8} {'instructions':>12} {'lines':>7} {'accepted':>9}")
+    for arch, c in sorted(counts.items()):
+        tr.write_line(f"{arch:8} {c['instructions']:>12} {c['lines']:>7} {c['accepted']:>9}")
