@@ -125,9 +125,21 @@ class InstEffects(MemoryEffect):
                 EffectInstance(MemoryEffectKind.READ),
                 EffectInstance(MemoryEffectKind.WRITE),
             }
-        if any(isinstance(r.type, RegType) and r.type.is_allocated for r in op.results):
+        if _is_allocated(op):
             return {EffectInstance(MemoryEffectKind.WRITE)}
         return set()
+
+
+def _is_allocated(op: InstOp) -> bool:
+    """Whether ``op`` works on physical registers (then it is never merged or deleted).
+
+    An op that only writes special registers (``s_cmp`` writing SCC) is physical when
+    any of its inputs is: later ``cdna.get_reg : !cdna.scc`` reads what it wrote.
+    """
+    for v in (*op.results, *op.operands):
+        if isinstance(v.type, RegType) and v.type.is_allocated:
+            return True
+    return any(getattr(v.owner, "name", "") == "cdna.get_reg" for v in op.operands)
 
 
 class InstOp(IRDLOperation):

@@ -32,6 +32,7 @@ from xdsl.irdl import (
 from xdsl.traits import (
     IsTerminator,
     MemoryReadEffect,
+    MemoryWriteEffect,
     Pure,
     RecursiveMemoryEffect,
 )
@@ -54,7 +55,9 @@ class GetRegOp(IRDLOperation):
 
     name = "cdna.get_reg"
     res = result_def()
-    traits = traits_def(MemoryReadEffect())
+    # Opaque to cse/dce: which instruction last wrote the register is not an SSA
+    # edge, so two reads are only the same value if nothing wrote in between.
+    traits = traits_def(MemoryReadEffect(), MemoryWriteEffect())
     assembly_format = "attr-dict `:` type($res)"
 
     def __init__(self, t: Attribute):
