@@ -5,7 +5,9 @@ that both our verifier and ``llvm-mc-22`` accept it, then derive wrong forms:
 
 * width:    one register operand one size too wide or too narrow;
 * file:     one register operand moved to a register file the slot does not take;
-* modifier: a modifier the instruction does not have.
+* modifier: a modifier the instruction does not have;
+* constant-bus: two different SGPRs read by one VALU instruction;
+* literal: a 32-bit literal in a VOP3 (e64) source, which gfx9 cannot encode.
 
 Each wrong form is printed with the real asm printer and assembled in one llvm-mc
 batch per arch. Every form LLVM rejects must fail our verifier; the test prints how
@@ -70,7 +72,14 @@ def _slot_type(slot: OperandDef, counters: dict[str, int]) -> Attribute | None:
     return special_type(fixed[0]) if fixed else None
 
 
-def build(idef: InstrDef, region: Region, target: Block, override: dict[int, Attribute]) -> InstOp | None:
+def build(
+    idef: InstrDef,
+    region: Region,
+    target: Block,
+    override: dict[int, Attribute],
+    *,
+    literal: bool = False,
+) -> InstOp | None:
     """A valid op of ``idef`` (slot i's type replaced by ``override[i]``), in a new block."""
     block = Block()
     region.insert_block_before(block, target)
@@ -87,6 +96,11 @@ def build(idef: InstrDef, region: Region, target: Block, override: dict[int, Att
         if "off" in slot.special and wants_off and i not in override:
             imm[n] = "off"
             n += 1
+            continue
+        if literal and slot.role == "use" and slot.imm:
+            imm[n] = 1234567
+            n += 1
+            literal = False
             continue
         t = override.get(i) or _slot_type(slot, counters)
         if slot.role in ("def", "both"):
@@ -165,6 +179,19 @@ def forms(arch: str, kernel_block: Region, target: Block) -> Iterator[Form]:
                     if op is not None:
                         yield Form(kind, idef.mnemonic, op)
                     break
+        scalar_slots = [
+            i for i, slot in enumerate(idef.operands)
+            if slot.role == "use" and "s" in slot.files and slot.dwords == 1
+        ]
+        if idef.family.startswith("VOP") and len(scalar_slots) >= 2:
+            over = {i: reg_type("s", 1, 20 + k) for k, i in enumerate(scalar_slots[:2])}
+            op = build(idef, kernel_block, target, over)
+            if op is not None:
+                yield Form("constant-bus", idef.mnemonic, op)
+        if idef.family.startswith("VOP") and idef.encoding == "e64":
+            op = build(idef, kernel_block, target, {}, literal=True)
+            if op is not None:
+                yield Form("literal", idef.mnemonic, op)
         for key, value in FOREIGN_MODS:
             from pyhip_mlir.dialects.cdna.verify import modifier_matches
 

@@ -312,9 +312,12 @@ class InstOp(IRDLOperation):
         targets: list[Block] = []
         slot = 0
 
+        takes_label = _takes_label(cls.MNEMONIC)
+
         def parse_slot() -> bool:
             nonlocal slot
-            if (blk := parser.parse_optional_successor()) is not None:
+            # Only branches take blocks: elsewhere `^bb1` starts the next block.
+            if takes_label and (blk := parser.parse_optional_successor()) is not None:
                 targets.append(blk)
                 return True
             mod = ""
@@ -427,6 +430,18 @@ class _InstOpDef(InstOp):
 class _TerminatorInstOpDef(InstOp):
     name = "cdna.inst_terminator"
     traits = traits_def(InstEffects(), IsTerminator())
+
+
+@cache
+def _takes_label(mnemonic: str) -> bool:
+    """Whether any architecture's table gives ``mnemonic`` a branch-target slot."""
+    from pyhip_mlir.dialects.isa.table import ARCHS, get_table
+
+    for arch in ARCHS:
+        idef = get_table(arch).get(mnemonic)
+        if idef is not None and any("label" in o.imm for o in idef.operands):
+            return True
+    return mnemonic.startswith(("s_branch", "s_cbranch_"))
 
 
 def is_terminator_mnemonic(mnemonic: str) -> bool:

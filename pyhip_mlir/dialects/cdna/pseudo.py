@@ -29,6 +29,8 @@ from xdsl.irdl import (
     var_operand_def,
     var_result_def,
 )
+from xdsl.parser import Parser
+from xdsl.printer import Printer
 from xdsl.traits import (
     IsTerminator,
     MemoryReadEffect,
@@ -122,7 +124,30 @@ class ExtractOp(IRDLOperation):
     offset = prop_def(IntAttr)
     res = result_def()
     traits = traits_def(Pure())
-    assembly_format = "$src `[` $offset `]` attr-dict `:` type($src) `->` type($res)"
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_ssa_value(self.src)
+        printer.print_string(f"[{self.offset.data}]")
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.src.type)
+        printer.print_string(" -> ")
+        printer.print_attribute(self.res.type)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ExtractOp:
+        src = parser.parse_unresolved_operand()
+        parser.parse_punctuation("[")
+        offset = parser.parse_integer(allow_boolean=False, allow_negative=False)
+        parser.parse_punctuation("]")
+        attrs = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        src_t = parser.parse_type()
+        parser.parse_punctuation("->")
+        res_t = parser.parse_type()
+        op = cls(parser.resolve_operand(src, src_t), offset, res_t)
+        op.attributes.update(attrs)
+        return op
 
     def __init__(self, src: SSAValue | Operation, offset: int, t: Attribute):
         super().__init__(operands=[src], result_types=[t], properties={"offset": IntAttr(offset)})

@@ -16,6 +16,7 @@ Syntax::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from xdsl.dialects.builtin import IntAttr
@@ -32,6 +33,9 @@ UNALLOCATED = -1
 FILE_SIZES: dict[str, int] = {"s": 102, "v": 512, "a": 256}
 
 
+# The base declares the parameters, so it must be a dataclass itself: otherwise the
+# subclasses compare and hash equal whatever their width and index.
+@dataclass(frozen=True, init=False)
 class RegType(ParametrizedAttribute, TypeAttribute):
     """A range of ``width`` consecutive registers of one file, maybe allocated."""
 

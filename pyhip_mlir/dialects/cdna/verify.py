@@ -222,6 +222,10 @@ def verify_inst(op: InstOp) -> None:
         elif "label" not in slot.imm:
             raise VerifyException(f"operand '{slot.name}' of '{op.mnemonic}' is not a branch target")
 
+    _check_immediates(op, items, use_slots)
+    if idef.family.startswith("VOP") and idef.base not in LANE_OPS:
+        _check_constant_bus(op, items, use_slots, idef)
+
     for r, slot in zip(op.defs, def_slots, strict=True):
         if slot.role == "both":
             idx = use_slots.index(slot)
@@ -249,6 +253,70 @@ def verify_inst(op: InstOp) -> None:
         raise VerifyException(
             f"'{op.mnemonic}' implicitly writes ({', '.join(want_defs)}), "
             f"got ({', '.join(got_defs)})"
+        )
+
+
+# Inline constants of the gfx9 encoding: no literal dword needed.
+INLINE_INTS = range(-16, 65)
+INLINE_FLOATS = frozenset({0.0, 0.5, -0.5, 1.0, -1.0, 2.0, -2.0, 4.0, -4.0, 0.15915494309189535})
+# Lane-access ops read a scalar lane select on top of their source: exempt from the
+# one-scalar rule (LLVM checks them separately).
+LANE_OPS = frozenset({"v_readlane_b32", "v_writelane_b32", "v_readfirstlane_b32"})
+# What a VALU op may read besides VGPRs: on gfx9 one scalar value per instruction.
+CONSTANT_BUS_LIMIT = 1
+
+
+def is_inline_constant(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value in INLINE_INTS
+    if isinstance(value, float):
+        return value in INLINE_FLOATS or abs(value - 0.15915494309189535) < 1e-9
+    return True  # symbolic operands (src_* constants, hwreg(...)) are not literals
+
+
+def _check_immediates(op: InstOp, items: list[tuple[str, object]], slots: list[OperandDef]) -> None:
+    for (kind, val), slot in zip(items, slots, strict=False):
+        if kind != "imm" or is_inline_constant(val):
+            continue
+        if set(slot.imm) <= {"inline"} and slot.imm:
+            raise VerifyException(
+                f"operand '{slot.name}' of '{op.mnemonic}' takes only inline constants "
+                f"(-16..64, ±0.5, ±1.0, ±2.0, ±4.0, 1/(2π)); {val!r} needs a register"
+            )
+
+
+def _check_constant_bus(
+    op: InstOp, items: list[tuple[str, object]], slots: list[OperandDef], idef: InstrDef
+) -> None:
+    """A gfx9 VALU instruction reads at most one SGPR, special register or literal."""
+    scalars: list[str] = []
+    seen: set[object] = set()
+    for (kind, val), _slot in zip(items, slots, strict=False):
+        if kind == "reg":
+            t = val.type  # type: ignore[union-attr]
+            if isinstance(t, RegType) and t.file == "s":
+                key: object = (t.first, t.nregs) if t.is_allocated else val
+            elif isinstance(t, SpecialRegType) and t.reg in ("vcc", "m0", "exec"):
+                key = t.reg
+            else:
+                continue
+            if key not in seen:
+                seen.add(key)
+                scalars.append(describe_type(t))
+        elif kind == "imm" and not is_inline_constant(val):
+            scalars.append(f"literal {val!r}")
+        elif kind == "imm" and isinstance(val, str) and val.startswith(("vcc", "exec", "m0", "ttmp", "flat_scratch", "xnack")):
+            if val not in seen:
+                seen.add(val)
+                scalars.append(val)
+    if "vcc" in idef.implicit_uses and "vcc" not in seen:
+        scalars.append("vcc (implicit)")
+    if len(scalars) > CONSTANT_BUS_LIMIT:
+        raise VerifyException(
+            f"'{op.mnemonic}' reads {len(scalars)} scalar values ({', '.join(scalars)}); "
+            f"a gfx9 VALU instruction can read only {CONSTANT_BUS_LIMIT} (copy the others to VGPRs)"
         )
 
 
