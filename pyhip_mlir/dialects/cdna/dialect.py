@@ -55,9 +55,11 @@ CDNA = Dialect(
 
 
 def is_mnemonic(name: str) -> bool:
-    from pyhip_mlir.dialects.isa.table import all_mnemonics
+    """Whether ``name`` is a mnemonic of any architecture (default arch's table first,
+    so the common case loads one table)."""
+    from pyhip_mlir.dialects.isa.table import ARCHS, DEFAULT_ARCH, get_table
 
-    return name in all_mnemonics()
+    return any(name in get_table(a) for a in (DEFAULT_ARCH, *ARCHS))
 
 
 class CdnaContext(Context):

@@ -435,12 +435,12 @@ class _TerminatorInstOpDef(InstOp):
 @cache
 def _takes_label(mnemonic: str) -> bool:
     """Whether any architecture's table gives ``mnemonic`` a branch-target slot."""
-    from pyhip_mlir.dialects.isa.table import ARCHS, get_table
+    from pyhip_mlir.dialects.isa.table import ARCHS, DEFAULT_ARCH, get_table
 
-    for arch in ARCHS:
+    for arch in (DEFAULT_ARCH, *ARCHS):
         idef = get_table(arch).get(mnemonic)
-        if idef is not None and any("label" in o.imm for o in idef.operands):
-            return True
+        if idef is not None:  # one arch's answer holds for all
+            return any("label" in o.imm for o in idef.operands)
     return mnemonic.startswith(("s_branch", "s_cbranch_"))
 
 

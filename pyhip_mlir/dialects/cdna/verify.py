@@ -16,7 +16,14 @@ from xdsl.ir import Attribute
 from xdsl.utils.exceptions import VerifyException
 
 from pyhip_mlir.dialects.cdna.types import RegType, SpecialRegType, describe_type
-from pyhip_mlir.dialects.isa.table import ARCHS, InstrDef, OperandDef, get_table, normalize_arch
+from pyhip_mlir.dialects.isa.table import (
+    ARCHS,
+    InstrDef,
+    OperandDef,
+    UnknownArchError,
+    get_table,
+    normalize_arch,
+)
 
 if TYPE_CHECKING:
     from pyhip_mlir.dialects.cdna.inst import InstOp
@@ -164,7 +171,10 @@ def _pick_def_slots(idef: InstrDef, mods: set[str], n: int) -> list[OperandDef] 
 
 
 def verify_inst(op: InstOp) -> None:
-    arch = normalize_arch(op.arch())
+    try:
+        arch = normalize_arch(op.arch())
+    except UnknownArchError as e:
+        raise VerifyException(str(e)) from e
     idef = lookup_or_raise(op.mnemonic, arch)
     mod_keys = list(op.mod_values())
     for key in mod_keys:

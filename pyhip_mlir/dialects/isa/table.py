@@ -48,6 +48,7 @@ both views.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -184,12 +185,40 @@ class InstrDef:
         )
 
 
+class LazyInstrDefs(Mapping[str, InstrDef]):
+    """Mnemonic -> InstrDef, building each record from its JSON on first access.
+
+    A kernel uses a few dozen mnemonics; building all ~2,000 records up front would
+    cost more than the rest of a small compile.
+    """
+
+    def __init__(self, raw: dict[str, dict[str, Any]]):
+        self._raw = raw
+        self._built: dict[str, InstrDef] = {}
+
+    def __getitem__(self, mnemonic: str) -> InstrDef:
+        idef = self._built.get(mnemonic)
+        if idef is None:
+            idef = InstrDef.from_json(mnemonic, self._raw[mnemonic])
+            self._built[mnemonic] = idef
+        return idef
+
+    def __contains__(self, mnemonic: object) -> bool:
+        return mnemonic in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 @dataclass(frozen=True)
 class IsaTable:
     """All instructions of one architecture, keyed by mnemonic."""
 
     arch: str
-    instructions: dict[str, InstrDef]
+    instructions: Mapping[str, InstrDef]
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def get(self, mnemonic: str) -> InstrDef | None:
@@ -224,7 +253,7 @@ def get_table(arch: str = DEFAULT_ARCH) -> IsaTable:
     arch = normalize_arch(arch)
     text = resources.files(__package__).joinpath("data", f"{arch}.json").read_text()
     raw = json.loads(text)
-    instrs = {m: InstrDef.from_json(m, d) for m, d in raw["instructions"].items()}
+    instrs = LazyInstrDefs(raw["instructions"])
     meta = {k: v for k, v in raw.items() if k != "instructions"}
     return IsaTable(arch=arch, instructions=instrs, meta=meta)
 
