@@ -30,7 +30,12 @@ setup_venv() {
     fi
     echo "[setup] creating $VENV" >&2
     [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q --disable-pip-version-check -e ".[test,torch]" >&2
+    local log="$VENV/pip-install.log"
+    if ! "$VENV/bin/pip" install -q --disable-pip-version-check -e ".[test,torch]" > "$log" 2>&1; then
+        cat "$log" >&2
+        echo "[setup] pip install failed (log: $log)" >&2
+        exit 1
+    fi
     echo "$want" > "$stamp"
 }
 
