@@ -163,6 +163,14 @@ class PyhipOptMain(xDSLOptMain):
         arg_parser.print_help = lambda file=None: print_help(file or self.stdout)  # type: ignore[method-assign]
         arg_parser.formatter_class = argparse.RawDescriptionHelpFormatter
         arg_parser.epilog = self._help_epilog()
+        # xDSL's help for this flag describes its own behaviour (print and exit 0);
+        # ours checks the `expected-error` annotations and fails on any mismatch.
+        for action in arg_parser._actions:
+            if "--verify-diagnostics" in action.option_strings:
+                action.help = (
+                    "check `// expected-error @+1 {{...}}` annotations against the "
+                    "diagnostics produced; exit 1 on any missing or unexpected one"
+                )
         add = arg_parser.add_argument
         add("--pass-pipeline", default=None, help="MLIR-style pipeline: 'builtin.module(cse,dce)'")
         add("--import-asm", action="store_true", help="read the input as AMDGPU assembly")
