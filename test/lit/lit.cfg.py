@@ -28,6 +28,8 @@ bin_dirs.append(os.path.abspath(repo_venv))
 path = os.pathsep.join([*bin_dirs, os.environ.get("PATH", "")])
 config.environment["PATH"] = path
 config.environment["PYTHONDONTWRITEBYTECODE"] = "1"
+# xDSL moves its API between minor versions: a deprecation is a failure, not noise.
+config.environment["PYTHONWARNINGS"] = "error::DeprecationWarning,error::PendingDeprecationWarning"
 for var in ("HOME", "TMPDIR", "LANG", "LC_ALL"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
