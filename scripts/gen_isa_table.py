@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 import isa_facts  # noqa: E402
 from isa_gen import probe  # noqa: E402
 from isa_gen.build import RecordBuilder  # noqa: E402
+from isa_gen.discover import discover  # noqa: E402
 from isa_gen.docparse import PageCache, doc_file, parse_doc  # noqa: E402
 from isa_gen.extras import normalize, parse_extras  # noqa: E402
 from isa_gen.model import RawInstr  # noqa: E402
@@ -140,13 +141,14 @@ def write_json(path: Path, arch: str, records: dict[str, Record], report: Report
 def build_arch(arch: str, doc_dir: Path, extras: Path, out_dir: Path) -> None:
     raws, pages = raw_records(doc_dir, arch, extras)
     records = build_records(raws, pages, arch)
-    report = verify(records, arch)
+    report = verify(records, arch, discover)
     add_mfma_passes(records, arch)
     strip_private(records)
     write_json(out_dir / f"{arch}.json", arch, records, report)
     print(
         f"{arch}: {len(records)} instructions, {len(report.fixups)} fixups, "
-        f"{len(report.dropped)} dropped, {len(report.errors) - len(report.dropped)} unresolved"
+        f"{len(report.dropped)} dropped, {len(report.errors) - len(report.dropped)} unresolved; "
+        "added by probing: " + ", ".join(f"{n} {k}" for k, n in report.added.items())
     )
     for line in report.fixups:
         print(f"  fixup: {line}")

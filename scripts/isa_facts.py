@@ -173,3 +173,58 @@ BOTH: list[tuple[Rule, tuple[str, ...]]] = [
 # Throughput-derived MFMA pass counts are measured with llvm-mca; these families are
 # probed (base mnemonic regex).
 MCA_PROBED = r"v_s?mfma\w+|v_dot\w+"
+
+
+# ------------------------------------------------------------------ probed facts
+# What the docs omit but llvm-mc accepts is found by probing: each candidate below is
+# tried alone on the canonical line of every matching instruction (or operand slot) and
+# kept when llvm-mc accepts it (``scripts/isa_gen/discover.py``; listed as fixups).
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Operand slots of the instructions ``rule`` matches: those with one of ``roles``
+    that accept one of ``files`` (any, if empty) and are ``dwords`` wide (any, if empty)."""
+
+    rule: Rule
+    roles: tuple[str, ...] = ("use",)
+    files: tuple[str, ...] = ()
+    dwords: tuple[int, ...] = ()
+
+    def matches(self, op: dict[str, object], base: str, family: str, encoding: str) -> bool:
+        files = op.get("files", ())
+        return (
+            op["role"] in self.roles
+            and (not self.files or any(f in files for f in self.files))  # type: ignore[operator]
+            and (not self.dwords or op.get("dwords", 1) in self.dwords)
+            and self.rule.matches(base, family, encoding)
+        )
+
+
+ANY_ROLE = ("def", "use", "both")
+
+# (slot, operand field, candidates): a candidate llvm-mc accepts in the slot joins the
+# operand's ``opmods`` (spelled ``-v1``, ``|v1|``, ``sext(v1)``) or ``special`` (spelled
+# as in a slot of that width: ``exec``, ``vcc``; 1-dword ``exec_lo``/``vcc_lo`` are not
+# probed).
+PROBED_OPERAND_FACTS: list[tuple[Slot, str, tuple[str, ...]]] = [
+    (Slot(Rule(r"v_\w+", VALU, ("sdwa",)), files=("v",)), "opmods", ("abs", "neg", "sext")),
+    (Slot(Rule(r"v_\w+", VALU, ("dpp",)), files=("v",)), "opmods", ("abs", "neg", "sext")),
+    (
+        Slot(Rule(r"v_\w+", ("VOP1", "VOP2", "VOPC", "VOP3"), ("e64",)), files=("v",)),
+        "opmods",
+        ("abs", "neg"),
+    ),
+    (Slot(Rule(r"\w+"), roles=ANY_ROLE, files=("s",), dwords=(2,)), "special", ("vcc", "exec")),
+]
+
+# Cache-policy bits of each arch: (instruction rule, candidate modifiers), probed on
+# every instruction (a docs page may omit them, e.g. ``buffer_wbl2 sc1`` on gfx942).
+CACHE_POLICY: dict[str, tuple[str, ...]] = {
+    "gfx90a": ("glc", "slc", "scc"),
+    "gfx942": ("sc0", "sc1", "nt"),
+    "gfx950": ("sc0", "sc1", "nt"),
+}
+PROBED_MODIFIERS: dict[str, list[tuple[Rule, tuple[str, ...]]]] = {
+    arch: [(Rule(r"\w+"), bits)] for arch, bits in CACHE_POLICY.items()
+}

@@ -206,3 +206,41 @@ def test_normalize_arch() -> None:
     assert normalize_arch("gfx942:sramecc+:xnack-") == "gfx942"
     with pytest.raises(ValueError):
         normalize_arch("gfx1100")
+
+
+def test_probed_cache_policy_modifiers() -> None:
+    """Cache-policy bits the docs omit but llvm-mc accepts and encodes (scripts/isa_gen/
+    discover.py): ``buffer_wbl2 sc1`` / ``buffer_inv sc1`` as clang emits them."""
+    for arch in ("gfx942", "gfx950"):
+        for m in ("buffer_wbl2", "buffer_inv"):
+            assert {"sc0", "sc1"} <= set(instr(m, arch).modifiers), (arch, m)
+            assert "nt" not in instr(m, arch).modifiers  # accepted, but not encoded
+    assert "scc" in instr("global_load_dword", "gfx90a").modifiers
+    assert not instr("buffer_wbl2", "gfx90a").modifiers  # gfx90a rejects glc/slc on it
+    fixups = get_table("gfx942").meta["fixups"]
+    assert any(f.startswith("gfx942 buffer_wbl2: accepted by llvm-mc") for f in fixups)
+
+
+@pytest.mark.parametrize("arch", ARCHS)
+def test_probed_operand_modifiers(arch: str) -> None:
+    src = operand(instr("v_mov_b32_sdwa", arch), "src")
+    assert src.opmods == ("sext",)  # v_mov_b32_sdwa v0, sext(v1)
+    assert "sext" not in operand(instr("v_add_f32_sdwa", arch), "src0").opmods
+    assert "neg" in operand(instr("v_div_scale_f32", arch), "src0").opmods
+    assert not operand(instr("v_mov_b32_dpp", arch), "vsrc").opmods  # llvm-mc rejects -v1
+
+
+@pytest.mark.parametrize("arch", ARCHS)
+def test_probed_exec_in_sgpr_pairs(arch: str) -> None:
+    for m, slot in (
+        ("v_cmp_eq_u32_e64", "sdst"),
+        ("v_cndmask_b32_e64", "ssrc2"),
+        ("s_and_saveexec_b64", "sdst"),
+        ("s_and_saveexec_b64", "ssrc"),
+        ("s_mov_b64", "sdst"),
+        ("s_and_b64", "ssrc0"),
+    ):
+        o = operand(instr(m, arch), slot)
+        assert o.dwords == 2 and {"vcc", "exec"} <= set(o.special), (arch, m, slot)
+    # 1-dword slots keep their own list (vcc/exec there mean vcc_lo/exec_lo)
+    assert operand(instr("s_mov_b32", arch), "sdst").dwords == 1

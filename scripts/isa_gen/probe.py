@@ -11,6 +11,7 @@ from pathlib import Path
 
 ERROR_RE = re.compile(r"^[^:\n]+:(\d+):\d+: error: (.*)$", re.M)
 MCINST_RE = re.compile(r"<MCInst #\d+ (\w+)")
+ENCODING_RE = re.compile(r"; encoding: \[([^\]]*)\]")
 SUBTARGET_SUFFIX_RE = re.compile(r"(_(gfx\d+[a-z0-9]*|vi|si|ci))+(_[av]cd)?$")
 
 
@@ -33,6 +34,7 @@ class LineResult:
     ok: bool
     error: str = ""
     opcode: str | None = None
+    encoding: str | None = None  # llvm-mc's bytes, e.g. "0xf9,0x02,..."
 
 
 def strip_subtarget(opcode: str) -> str:
@@ -68,11 +70,15 @@ def assemble(lines: list[str], arch: str, prelude: str = "") -> list[LineResult]
     for m in ERROR_RE.finditer(proc.stderr):
         errors.setdefault(int(m.group(1)) - offset, m.group(2))
     opcodes = MCINST_RE.findall(proc.stdout)
+    encodings = ENCODING_RE.findall(proc.stdout)
     results = [LineResult(i not in errors, errors.get(i, "")) for i in range(len(lines))]
     ok = [r for r in results if r.ok]
     if len(ok) == len(opcodes):
         for r, op in zip(ok, opcodes, strict=True):
             r.opcode = strip_subtarget(op)
+    if len(ok) == len(encodings):
+        for r, enc in zip(ok, encodings, strict=True):
+            r.encoding = enc
     return results
 
 

@@ -24,6 +24,7 @@ class Report:
     fixups: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # mnemonic -> llvm-mc error
+    added: dict[str, int] = field(default_factory=dict)  # field -> additions by probing
 
 
 def instr_of(mnemonic: str, rec: Record) -> InstrDef:
@@ -239,6 +240,7 @@ def _narrow_operand(rec: Record, tag: str) -> None:
                 "inline": ("imm", "inline"),
                 "literal": ("imm", "literal"),
                 "special": ("special", rest[-1]),
+                "opmod": ("opmods", rest[-1]),
             }[kind]
             op[key] = [x for x in op.get(key, ()) if x != value]
             if not op[key]:
@@ -255,13 +257,21 @@ def drop_wide_specials(records: dict[str, Record]) -> None:
                     del op["special"]
 
 
-def verify(records: dict[str, Record], arch: str) -> Report:
-    """Make every record's canonical and modifier lines assemble on ``arch``."""
+Extend = Callable[[dict[str, Record], str, Report], dict[str, int]]
+
+
+def verify(records: dict[str, Record], arch: str, extend: Extend | None = None) -> Report:
+    """Make every record's canonical and modifier lines assemble on ``arch``.
+
+    ``extend`` (``discover.discover``) adds what llvm-mc accepts beyond the docs, after
+    the canonical lines are repaired and before every probe line is checked."""
     report = Report()
     results = probe_all(records, arch)
     rejected = {m: res[0][1].error for m, res in results.items() if not res[0][1].ok}
     repair_rejected(records, rejected, arch, report)
     drop_wide_specials(records)
+    if extend is not None:
+        report.added = extend(records, arch, report)
     results = probe_all(records, arch)
     prune_modifiers(records, results, arch, report)
     final = probe_all(records, arch)

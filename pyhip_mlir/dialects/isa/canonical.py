@@ -153,10 +153,29 @@ def _pick_file(op: OperandDef) -> str:
     return ""
 
 
+# Spelling of each operand modifier around a source register.
+OPMOD_TEXT: dict[str, str] = {"neg": "-{}", "abs": "|{}|", "sext": "sext({})"}
+
+
 def _operand_text(
+    instr: InstrDef,
+    op: OperandDef,
+    regs: _Regs,
+    mods: set[str],
+    form: str,
+    choice: str = "",
+    opmod: str = "",
+) -> str:
+    text = _plain_operand_text(instr, op, regs, mods, form, choice)
+    return OPMOD_TEXT[opmod].format(text) if opmod else text
+
+
+def _plain_operand_text(
     instr: InstrDef, op: OperandDef, regs: _Regs, mods: set[str], form: str, choice: str = ""
 ) -> str:
     if choice and choice not in _FILES:
+        if op.is_use and instr.family.startswith("VOP") and choice != _IMM_VALUES["inline"]:
+            regs.sgpr_reads += 1  # a special register or literal: on the constant bus
         return choice
     if _uses_off(instr, op, mods, form):
         return "off"
@@ -218,19 +237,24 @@ def canonical_line(
     modifiers: Iterable[str] = (),
     form: str = "",
     choice: Mapping[str, str] | None = None,
+    opmods: Mapping[str, str] | None = None,
 ) -> str:
     """One assembly line for ``instr`` with the given table modifiers applied.
 
     ``form`` selects an alternative addressing form: ``"saddr"`` (FLAT global/scratch
     with an SGPR address) or ``""`` (the default form). ``choice`` overrides operands
-    by name: a register file (``"v"``, ``"s"``, ``"a"``) or verbatim text.
+    by name: a register file (``"v"``, ``"s"``, ``"a"``) or verbatim text. ``opmods``
+    wraps operands by name in an operand modifier (``"neg"``, ``"abs"``, ``"sext"``).
     """
     mods = list(modifiers)
     modset = set(mods)
     choice = choice or {}
+    opmods = opmods or {}
     regs = _Regs()
     ops = [
-        _operand_text(instr, op, regs, modset, form, choice.get(op.name, ""))
+        _operand_text(
+            instr, op, regs, modset, form, choice.get(op.name, ""), opmods.get(op.name, "")
+        )
         for op in instr.operands
         if _present(instr, op, modset)
     ]
@@ -267,16 +291,26 @@ _SPECIAL_TEXT = {
 }
 
 
-def _constant_bus_taken(instr: InstrDef) -> bool:
-    """Whether the canonical VALU line already reads an SGPR, VCC or M0 (gfx9 allows one)."""
+def special_text(reg: str, dwords: int) -> str | None:
+    """How special register ``reg`` is spelled in a slot ``dwords`` wide (None: cannot)."""
+    return _SPECIAL_TEXT.get((reg, dwords)) if dwords <= 2 else None
+
+
+def _bus_readers(instr: InstrDef) -> list[str]:
+    """What the canonical VALU line reads over the constant bus (gfx9 allows one value):
+    operand names, ``""`` for an implicit VCC/M0 read."""
     if not instr.family.startswith("VOP"):
-        return False
-    if any(r in ("vcc", "m0") for r in instr.implicit_uses):
-        return True
-    return any(
-        o.is_use and (_pick_file(o) == "s" or o.is_fixed_special or o.imm == ("literal",))
-        for o in instr.operands
-    )
+        return []
+    out = [""] if any(r in ("vcc", "m0") for r in instr.implicit_uses) else []
+    first = next((o.name for o in instr.operands if o.is_use and _pick_file(o) == "s"), "")
+    for o in instr.operands:
+        if not o.is_use:
+            continue
+        if o.is_fixed_special or o.imm == ("literal",):
+            out.append(o.name)
+        elif _pick_file(o) == "s" and (o.name == first or "inline" not in o.imm):
+            out.append(o.name)  # later SGPR slots taking inline constants get one
+    return out
 
 
 def operand_variants(instr: InstrDef) -> list[tuple[str, dict[str, str], str]]:
@@ -284,15 +318,21 @@ def operand_variants(instr: InstrDef) -> list[tuple[str, dict[str, str], str]]:
     special register an operand accepts besides the canonical choice. Tags: ``%a``
     (every operand that accepts AGPRs uses them), ``%s:NAME``, ``%inline:NAME``,
     ``%literal:NAME``, ``%special:NAME:REG``. VALU forms that would need two
-    constant-bus reads are skipped."""
+    constant-bus reads are skipped; special registers of destinations are tried too."""
     out: list[tuple[str, dict[str, str], str]] = []
     multi = [o for o in instr.operands if len(o.files) > 1 or (o.files and (o.imm or o.special))]
     agpr = {o.name: "a" for o in multi if "a" in o.files and _pick_file(o) != "a"}
     if agpr:
         out.append(("%a", agpr, ""))
-    bus_free = not _constant_bus_taken(instr)
+    readers = _bus_readers(instr)
+    bus_free = not readers
     for o in multi:
         if not o.is_use or o.role == "both":
+            if o.files and o.dwords <= 2:
+                for reg in o.special:
+                    text = special_text(reg, o.dwords)
+                    if text in ("vcc", "exec", "m0"):  # whole registers only
+                        out.append((f"%special:{o.name}:{reg}", {o.name: text}, ""))
             continue
         form = "saddr" if o.name == "saddr" else ""
         if "s" in o.files and _pick_file(o) != "s" and bus_free:
@@ -301,19 +341,33 @@ def operand_variants(instr: InstrDef) -> list[tuple[str, dict[str, str], str]]:
             out.append((f"%inline:{o.name}", {o.name: _IMM_VALUES["inline"]}, form))
         if "literal" in o.imm and bus_free:
             out.append((f"%literal:{o.name}", {o.name: _IMM_VALUES["literal"]}, form))
+        # replacing the one SGPR the line reads costs no extra constant-bus read
+        slot_free = readers in ([], [o.name])
         for reg in o.special:
-            text = _SPECIAL_TEXT.get((reg, min(o.dwords, 2)))
-            if text and o.dwords <= 2 and bus_free:
+            text = special_text(reg, o.dwords)
+            if text and slot_free:
                 out.append((f"%special:{o.name}:{reg}", {o.name: text}, form))
     return out
+
+
+def opmod_variants(instr: InstrDef) -> list[tuple[str, dict[str, str]]]:
+    """(tag, opmods) of lines exercising each operand modifier of each source register
+    slot alone. Tag: ``%opmod:NAME:MOD``."""
+    return [
+        (f"%opmod:{o.name}:{m}", {o.name: m})
+        for o in instr.operands
+        if o.files and o.role == "use"
+        for m in o.opmods
+    ]
 
 
 def probe_lines(instr: InstrDef) -> list[tuple[str, str]]:
     """(tag, line) pairs: ``""`` for the canonical line, the modifier name for each
     modifier line, ``"@form"`` for each alternative addressing form, ``"%..."`` for
-    each operand variant (see :func:`operand_variants`)."""
+    each operand variant (see :func:`operand_variants`, :func:`opmod_variants`)."""
     out = [("", canonical_line(instr))]
     out.extend((m, canonical_line(instr, [m])) for m in instr.modifiers)
     out.extend((f"@{f}", canonical_line(instr, form=f)) for f in alternative_forms(instr))
     out.extend((t, canonical_line(instr, form=f, choice=c)) for t, c, f in operand_variants(instr))
+    out.extend((t, canonical_line(instr, opmods=m)) for t, m in opmod_variants(instr))
     return out
