@@ -22,12 +22,11 @@ back to the op. The ops live in a ``cdna.kernel`` so ``op.arch()`` resolves.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from functools import cache
 
 import pytest
+from llvm_tools import mc_errors, requires_llvm_mc
 from xdsl.ir import Attribute, Block, Region, SSAValue
 from xdsl.utils.exceptions import VerifyException
 
@@ -38,10 +37,8 @@ from pyhip_mlir.dialects.cdna.verify import verify_inst
 from pyhip_mlir.dialects.isa import canonical
 from pyhip_mlir.dialects.isa.table import ARCHS, InstrDef, OperandDef, get_table
 
-LLVM_MC = shutil.which("llvm-mc-22")
-ERROR_RE = re.compile(r"^<stdin>:(\d+):\d+: error: (.*)$", re.M)
 LABEL = ".Lprinter_target"
-pytestmark = pytest.mark.skipif(LLVM_MC is None, reason="llvm-mc-22 not installed")
+pytestmark = requires_llvm_mc
 
 # Immediate-only slots: a valid value per immediate kind.
 IMM_VALUES: dict[str, object] = {
@@ -340,18 +337,7 @@ def build_cases(arch: str) -> tuple[list[Case], KernelOp]:
 
 def assemble_errors(lines: list[str], arch: str) -> dict[int, str]:
     """One llvm-mc run; 0-based line index -> first error."""
-    assert LLVM_MC is not None
-    text = "\n".join([f"{LABEL}:", *lines]) + "\n"
-    proc = subprocess.run(
-        [LLVM_MC, "-arch=amdgcn", f"-mcpu={arch}", "-filetype=null"],
-        input=text,
-        capture_output=True,
-        text=True,
-    )
-    errors: dict[int, str] = {}
-    for m in ERROR_RE.finditer(proc.stderr):
-        errors.setdefault(int(m.group(1)) - 2, m.group(2))
-    return errors
+    return mc_errors(lines, arch, f"{LABEL}:")
 
 
 @pytest.mark.parametrize("arch", ARCHS)

@@ -3,34 +3,19 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 
 import pytest
+from llvm_tools import mc_errors, requires_llvm_mc
 
 from pyhip_mlir.dialects.isa import canonical
 from pyhip_mlir.dialects.isa.table import ARCHS, get_table
 
-LLVM_MC = shutil.which("llvm-mc-22") or shutil.which("llvm-mc")
-ERROR_RE = re.compile(r"^<stdin>:(\d+):\d+: error: (.*)$", re.M)
-
-pytestmark = pytest.mark.skipif(LLVM_MC is None, reason="llvm-mc-22 not installed")
+pytestmark = requires_llvm_mc
 
 
 def assemble_errors(lines: list[str], arch: str) -> dict[int, str]:
     """Assemble in one llvm-mc run; map 0-based line index -> first error message."""
-    text = "\n".join([canonical.prelude(), *lines]) + "\n"
-    assert LLVM_MC is not None
-    proc = subprocess.run(
-        [LLVM_MC, "-arch=amdgcn", f"-mcpu={arch}", "-show-encoding", "-o", "/dev/null"],
-        input=text,
-        capture_output=True,
-        text=True,
-    )
-    errors: dict[int, str] = {}
-    for m in ERROR_RE.finditer(proc.stderr):
-        errors.setdefault(int(m.group(1)) - 2, m.group(2))
-    return errors
+    return mc_errors(lines, arch, canonical.prelude())
 
 
 @pytest.mark.parametrize("arch", ARCHS)
