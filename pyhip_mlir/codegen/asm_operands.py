@@ -137,13 +137,15 @@ class _Cursor:
                 depth -= 1
 
 
-def _is_modifier_start(cur: _Cursor) -> bool:
+def _is_modifier_start(cur: _Cursor, *, after_operands: bool = False) -> bool:
     tok = cur.peek()
     if tok is None or tok.kind != "ident":
         return False
     if cur.at(":", 1):
         return True
-    return tok.text in FLAG_MODIFIERS and tok.text != "scc"
+    # gfx90a's `scc` cache bit is spelled like the SCC register: after the operands
+    # it can only be the modifier.
+    return tok.text in FLAG_MODIFIERS and (after_operands or tok.text != "scc")
 
 
 def parse_operands(
@@ -162,7 +164,7 @@ def parse_operands(
             cur.next()
             ops.append(_operand(cur))
     while cur.peek() is not None:
-        if not _is_modifier_start(cur):
+        if not _is_modifier_start(cur, after_operands=True):
             tok = cur.peek()
             assert tok is not None
             if ops and tok.kind != "ident":
