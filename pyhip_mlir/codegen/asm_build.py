@@ -46,20 +46,24 @@ class _Block:
 
 
 class _RegState:
-    """Values currently held by physical registers, within one block."""
+    """Values currently held by physical registers, within one block.
+
+    Indexed by register range and by single register, so a lookup or a definition
+    costs the width of the range, not the number of live ranges (hundreds in big
+    kernels). Ranges are unique: a range is only defined after its lookup failed
+    (``read``) or after every range overlapping it was dropped.
+    """
 
     def __init__(self) -> None:
-        self.ranges: dict[str, list[tuple[int, int, SSAValue]]] = {"s": [], "v": [], "a": []}
+        self.values: dict[tuple[str, int, int], SSAValue] = {}  # (file, first, n) -> value
+        self.covering: dict[tuple[str, int], set[tuple[str, int, int]]] = {}  # register -> ranges
         self.special: dict[str, SSAValue] = {}
 
     def lookup(self, t: Attribute) -> SSAValue | None:
         if isinstance(t, SpecialRegType):
             return self.special.get(t.reg)
         assert isinstance(t, RegType)
-        for lo, n, v in self.ranges[t.file]:
-            if lo == t.first and n == t.nregs:
-                return v
-        return None
+        return self.values.get((t.file, t.first, t.nregs))
 
     def define(self, v: SSAValue, *, read: bool = False) -> None:
         """``v`` is now held by its register; ``read``: a get_reg, which clobbers nothing."""
@@ -68,11 +72,21 @@ class _RegState:
             self.special[t.reg] = v
             return
         assert isinstance(t, RegType)
-        lo, hi = t.first, t.first + t.nregs
-        kept = self.ranges[t.file]
+        file, lo, n = t.file, t.first, t.nregs
         if not read:
-            kept = [e for e in kept if e[0] + e[1] <= lo or e[0] >= hi]
-        self.ranges[t.file] = kept + [(lo, t.nregs, v)]
+            for r in range(lo, lo + n):
+                for old in tuple(self.covering.get((file, r), ())):
+                    self._forget(old)
+        key = (file, lo, n)
+        self.values[key] = v
+        for r in range(lo, lo + n):
+            self.covering.setdefault((file, r), set()).add(key)
+
+    def _forget(self, key: tuple[str, int, int]) -> None:
+        del self.values[key]
+        file, lo, n = key
+        for r in range(lo, lo + n):
+            self.covering[(file, r)].discard(key)
 
 
 @cache

@@ -36,6 +36,7 @@ from pyhip_mlir.codegen.asm_lexer import (
 )
 from pyhip_mlir.codegen.asm_meta import KernelInfo, parse_yaml
 from pyhip_mlir.codegen.asm_operands import Modifier, Operand, parse_operands
+from pyhip_mlir.dialects.cdna.kernel import paused_gc
 from pyhip_mlir.dialects.isa.table import DEFAULT_ARCH, UnknownArchError, normalize_arch
 
 __all__ = ["AsmParseError", "parse_asm"]
@@ -88,6 +89,11 @@ class Scan:
 
 def parse_asm(text: str | bytes, filename: str = "<asm>", arch: str | None = None) -> ModuleOp:
     """Parse AMDGPU assembly (or llvm-objdump output) into a verified cdna module."""
+    with paused_gc():
+        return _parse_asm(text, filename, arch)
+
+
+def _parse_asm(text: str | bytes, filename: str, arch: str | None) -> ModuleOp:
     from pyhip_mlir.codegen.asm_build import build_kernel, verify_module
 
     where = Where()

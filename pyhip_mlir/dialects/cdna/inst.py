@@ -33,18 +33,21 @@ are typed by their special-register names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 from typing import ClassVar
 
 from xdsl.dialects.builtin import (
     ArrayAttr,
+    DenseArrayBase,
     DictionaryAttr,
     FloatAttr,
     IntAttr,
     StringAttr,
     UnitAttr,
     f64,
+    i32,
 )
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.irdl import (
@@ -58,11 +61,17 @@ from xdsl.irdl import (
     var_result_def,
     var_successor_def,
 )
-from xdsl.parser import Parser, UnresolvedOperand
+from xdsl.parser import Parser, Span, UnresolvedOperand
 from xdsl.printer import Printer
 from xdsl.traits import EffectInstance, IsTerminator, MemoryEffect, MemoryEffectKind
 
-from pyhip_mlir.dialects.cdna.types import SPECIAL_TYPES, RegType, SpecialRegType
+from pyhip_mlir.dialects.cdna.types import (
+    SPECIAL_TYPES,
+    RegType,
+    SpecialRegType,
+    special_type,
+    type_from_text,
+)
 
 # Mnemonics that end a basic block.
 TERMINATOR_PREFIXES = ("s_branch", "s_cbranch_", "s_endpgm", "s_setpc_b64")
@@ -187,10 +196,16 @@ class InstOp(IRDLOperation):
             props["mods"] = DictionaryAttr({k: mod_attr(v) for k, v in mods.items()})
         if opmods:
             props["opmods"] = DictionaryAttr({str(k): StringAttr(v) for k, v in opmods.items()})
-        super().__init__(
-            operands=[uses, implicit_uses],
-            result_types=[defs, implicit_defs],
-            successors=[targets],
+        # What IRDLOperation.__init__ would build (same operands, results, successors
+        # and properties, in the same order), without its generic per-argument
+        # machinery and with shared segment-size attributes: a third of parsing time.
+        props[_OPERAND_SEGMENTS] = _segment_attr(len(uses), len(implicit_uses))
+        props[_RESULT_SEGMENTS] = _segment_attr(len(defs), len(implicit_defs))
+        Operation.__init__(
+            self,
+            operands=[*_values(uses), *_values(implicit_uses)],
+            result_types=[*defs, *implicit_defs],
+            successors=targets,
             properties=props,
         )
 
@@ -221,10 +236,13 @@ class InstOp(IRDLOperation):
 
     def slot_items(self) -> list[tuple[str, object]]:
         """Explicit use slots in order: ("reg", SSAValue) | ("imm", value) | ("label", Block)."""
+        uses = self.uses
+        if self.imm is None and not self.successors:  # the common case: registers only
+            return [("reg", v) for v in uses]
         imms = self.imm_values()
         items: list[tuple[str, object]] = []
-        regs = iter(self.uses)
-        n = len(self.uses) + len(imms)
+        regs = iter(uses)
+        n = len(uses) + len(imms)
         for i in range(n):
             if i in imms:
                 items.append(("imm", imms[i]))
@@ -252,60 +270,107 @@ class InstOp(IRDLOperation):
     # --- custom syntax -----------------------------------------------------------
 
     def print(self, printer: Printer) -> None:
+        # Text is gathered in `out` and handed to the printer in few pieces: xDSL's
+        # print_string costs a Python call chain per piece, and an op has ~30 of them.
+        # Only SSA values, blocks and foreign attributes go through the printer itself
+        # (it names values and blocks); the output is exactly the piecewise one.
+        out: list[str] = []
+
+        def flush() -> None:
+            if out:
+                printer.print_string("".join(out))
+                out.clear()
+
+        def value(v: SSAValue) -> None:
+            flush()
+            printer.print_ssa_value(v)
+
+        def block(b: Block) -> None:
+            flush()
+            printer.print_block_name(b)
+
+        def type_(t: Attribute) -> None:
+            text = _type_text(t)
+            if text is None:
+                flush()
+                printer.print_attribute(t)
+            else:
+                out.append(text)
+
         opmods = self.opmod_values()
         items = self.slot_items()
         if items:
-            printer.print_string(" ")
+            out.append(" ")
         for i, (kind, val) in enumerate(items):
             if i:
-                printer.print_string(", ")
+                out.append(", ")
             if kind == "reg":
-                _print_with_opmod(printer, val, opmods.get(i, ""))  # type: ignore[arg-type]
+                parts = set(opmods[i].split(",")) if opmods.get(i) else set()
+                out.append(("-" if "neg" in parts else "") + ("|" if "abs" in parts else "")
+                           + ("sext(" if "sext" in parts else ""))
+                value(val)  # type: ignore[arg-type]
+                out.append((")" if "sext" in parts else "") + ("|" if "abs" in parts else ""))
             elif kind == "imm":
-                _print_imm(printer, val)  # type: ignore[arg-type]
+                out.append(_imm_text(val))  # type: ignore[arg-type]
             else:
-                printer.print_block_name(val)  # type: ignore[arg-type]
-        for extra in self.targets[1 if self.has_label_slot() else 0 :]:
-            printer.print_string(", ")
-            printer.print_block_name(extra)
-        if self.implicit_uses or self.implicit_defs:
-            printer.print_string(" implicit(")
-            for j, v in enumerate(self.implicit_uses):
+                block(val)  # type: ignore[arg-type]
+        targets = self.targets
+        for extra in targets[1 if self.has_label_slot() else 0 :]:
+            out.append(", ")
+            block(extra)
+        implicit_uses = self.implicit_uses
+        implicit_defs = self.implicit_defs
+        if implicit_uses or implicit_defs:
+            out.append(" implicit(")
+            for j, v in enumerate(implicit_uses):
                 if j:
-                    printer.print_string(", ")
-                printer.print_ssa_value(v)
-                printer.print_string(" : ")
-                printer.print_string(_special_name(v.type))
-            printer.print_string(")")
-            if self.implicit_defs:
-                names = ", ".join(_special_name(r.type) for r in self.implicit_defs)
-                printer.print_string(f" -> ({names})")
+                    out.append(", ")
+                value(v)
+                out.append(" : " + _special_name(v.type))
+            out.append(")")
+            if implicit_defs:
+                names = ", ".join(_special_name(r.type) for r in implicit_defs)
+                out.append(f" -> ({names})")
         mods = self.mod_values()
         if mods:
-            printer.print_string(" [")
+            out.append(" [")
             for j, (k, v) in enumerate(mods.items()):
                 if j:
-                    printer.print_string(", ")
-                printer.print_string(k)
+                    out.append(", ")
+                out.append(k)
                 if v is not True:
-                    printer.print_string(" = ")
-                    _print_mod_value(printer, v)
-            printer.print_string("]")
+                    out.append(" = " + _mod_text(v))
+            out.append("]")
         if self.attributes:
+            flush()
             printer.print_op_attributes(self.attributes)
-        if self.uses or self.defs:
-            printer.print_string(" : (")
-            printer.print_list([u.type for u in self.uses], printer.print_attribute)
-            printer.print_string(") -> ")
-            if len(self.defs) == 1:
-                printer.print_attribute(self.defs[0].type)
+        uses = self.uses
+        defs = self.defs
+        if uses or defs:
+            out.append(" : (")
+            for j, u in enumerate(uses):
+                if j:
+                    out.append(", ")
+                type_(u.type)
+            out.append(") -> ")
+            if len(defs) == 1:
+                type_(defs[0].type)
             else:
-                printer.print_string("(")
-                printer.print_list([r.type for r in self.defs], printer.print_attribute)
-                printer.print_string(")")
+                out.append("(")
+                for j, r in enumerate(defs):
+                    if j:
+                        out.append(", ")
+                    type_(r.type)
+                out.append(")")
+        flush()
 
     @classmethod
     def parse(cls, parser: Parser) -> InstOp:
+        op = _parse_fast(cls, parser)
+        return op if op is not None else cls._parse_slow(parser)
+
+    @classmethod
+    def _parse_slow(cls, parser: Parser) -> InstOp:
         regs: list[UnresolvedOperand] = []
         imm: dict[int, ImmValue] = {}
         opmods: dict[int, str] = {}
@@ -432,6 +497,104 @@ class _TerminatorInstOpDef(InstOp):
     traits = traits_def(InstEffects(), IsTerminator())
 
 
+# --- fast paths ---------------------------------------------------------------------
+#
+# Every instruction op has the same shape: two operand segments, two result segments,
+# one successor list. xDSL's generic accessors decode the segment-size properties
+# (struct.unpack) on every ``op.uses``; its generic verifier re-checks the segments
+# and every operand constraint of every op. The mixin below answers both from
+# segment-size attributes shared by all ops (see :func:`_segment_attr`), and defers to
+# xDSL whenever an op holds anything else, so results and error messages are xDSL's.
+
+_OPERAND_SEGMENTS = AttrSizedOperandSegments.attribute_name
+_RESULT_SEGMENTS = AttrSizedResultSegments.attribute_name
+_PROPERTY_NAMES = frozenset({"imm", "mods", "opmods", _OPERAND_SEGMENTS, _RESULT_SEGMENTS})
+
+# id(attr) -> (attr, sizes) for the shared segment attributes (the attr is kept so its
+# id is never reused). Keyed by identity: hashing a DenseArrayBase costs as much as
+# decoding it.
+_SEGMENT_SIZES: dict[int, tuple[Attribute, tuple[int, int]]] = {}
+
+
+@cache
+def _segment_attr(first: int, second: int) -> DenseArrayBase:
+    """The shared (immutable) segment-size attribute ``array<i32: first, second>``."""
+    attr = DenseArrayBase.from_list(i32, (first, second))
+    _SEGMENT_SIZES[id(attr)] = (attr, (first, second))
+    return attr
+
+
+def _known_sizes(attr: Attribute | None) -> tuple[int, int] | None:
+    """The sizes of a shared segment attribute; None for any other attribute."""
+    hit = _SEGMENT_SIZES.get(id(attr))
+    return hit[1] if hit is not None and hit[0] is attr else None
+
+
+def _sizes(op: Operation, key: str) -> tuple[int, ...]:
+    attr = op.properties[key]
+    known = _known_sizes(attr)
+    return known if known is not None else attr.get_values()  # type: ignore[attr-defined]
+
+
+def _values(items: Sequence[SSAValue | Operation]) -> list[SSAValue]:
+    return [v if isinstance(v, SSAValue) else SSAValue.get(v) for v in items]
+
+
+class _InstFastPaths:
+    """Placed before the IRDL class in every instruction class's MRO (see inst_class)."""
+
+    @property
+    def uses(self: Operation) -> Sequence[SSAValue]:  # type: ignore[misc]
+        return self.operands[: _sizes(self, _OPERAND_SEGMENTS)[0]]
+
+    @property
+    def implicit_uses(self: Operation) -> Sequence[SSAValue]:  # type: ignore[misc]
+        n = _sizes(self, _OPERAND_SEGMENTS)
+        return self.operands[n[0] : n[0] + n[1]]
+
+    @property
+    def defs(self: Operation) -> Sequence[SSAValue]:  # type: ignore[misc]
+        return self.results[: _sizes(self, _RESULT_SEGMENTS)[0]]
+
+    @property
+    def implicit_defs(self: Operation) -> Sequence[SSAValue]:  # type: ignore[misc]
+        n = _sizes(self, _RESULT_SEGMENTS)
+        return self.results[n[0] : n[0] + n[1]]
+
+    @property
+    def targets(self: Operation) -> Sequence[Block]:  # type: ignore[misc]
+        return self.successors[:]
+
+    def verify_(self) -> None:
+        assert isinstance(self, InstOp)
+        op_def = type(self).get_irdl_definition()
+        if _irdl_invariants_hold(self):
+            for trait in op_def.traits:  # the only other checks xDSL's verifier makes
+                trait.verify(self)
+        else:
+            op_def.verify(self)  # exactly xDSL's checks and messages
+        InstOp.verify_(self)
+
+
+def _irdl_invariants_hold(op: Operation) -> bool:
+    """Whether xDSL's generic checks of an instruction op (segments, properties,
+    regions) pass; True only in the common case that decides this cheaply."""
+    props = op.properties
+    operand_sizes = _known_sizes(props.get(_OPERAND_SEGMENTS))
+    result_sizes = _known_sizes(props.get(_RESULT_SEGMENTS))
+    if operand_sizes is None or result_sizes is None or op.regions:
+        return False
+    if sum(operand_sizes) != len(op.operands) or sum(result_sizes) != len(op.results):
+        return False
+    if len(props) > 2:
+        if not props.keys() <= _PROPERTY_NAMES:
+            return False
+        for key in ("imm", "mods", "opmods"):
+            if key in props and type(props[key]) is not DictionaryAttr:
+                return False
+    return True
+
+
 @cache
 def _takes_label(mnemonic: str) -> bool:
     """Whether any architecture's table gives ``mnemonic`` a branch-target slot."""
@@ -455,7 +618,7 @@ def inst_class(mnemonic: str) -> type[InstOp]:
     cls_name = "".join(p.capitalize() for p in mnemonic.split("_")) + "Op"
     return type(
         cls_name,
-        (base,),
+        (_InstFastPaths, base),
         {"name": f"cdna.{mnemonic}", "MNEMONIC": mnemonic, "__module__": __name__},
     )
 
@@ -475,43 +638,169 @@ def _parse_special(parser: Parser) -> SpecialRegType:
             pos,
             parser.pos,
         )
-    return SPECIAL_TYPES[name]()
+    return special_type(name)
 
 
-def _print_with_opmod(printer: Printer, value: SSAValue, mod: str) -> None:
-    parts = set(mod.split(",")) if mod else set()
-    if "neg" in parts:
-        printer.print_string("-")
-    if "abs" in parts:
-        printer.print_string("|")
-    if "sext" in parts:
-        printer.print_string("sext(")
-    printer.print_ssa_value(value)
-    if "sext" in parts:
-        printer.print_string(")")
-    if "abs" in parts:
-        printer.print_string("|")
+# --- the fast parser ------------------------------------------------------------------
+#
+# xDSL's parser lexes an instruction's ~30 tokens one Python call chain at a time and
+# parses every type through the generic attribute machinery: ~0.5 ms per op. The
+# common spelling (plain SSA values, integers and plain strings as slots; implicit
+# registers; modifiers; canonical register types; no attribute dictionary, source
+# modifiers, floats, branch targets or comments) is matched here with one regular
+# expression over the source text instead. Anything else, including every error, goes
+# through ``_parse_slow``, so accepted syntax and diagnostics are unchanged. A match
+# must reach the type list (``: (...) -> ...``), after which the slow parser would
+# stop too: the end of the op is never guessed.
+
+_ID_CHAR = r"[A-Za-z0-9$._-]"
+_SSA = rf"%(?:[0-9]+|[A-Za-z$._-]{_ID_CHAR}*)(?!{_ID_CHAR}|#)"
+_INT = r"-?[0-9]+(?![A-Za-z0-9_$.])"
+_STR = r'"[^"\\\n]*"'
+_IDENT = r"[A-Za-z_][A-Za-z0-9_$.]*"
+_SPECIAL = r"(?:exec|vcc|scc|m0)(?![A-Za-z0-9_$.])"
+_TYPE = rf"!{_ID_CHAR}+(?:<[^<>\n]*>)?"
+_SLOT = rf"(?:{_SSA}|{_INT}|{_STR})"
+_IMPLICIT = rf"{_SSA}\s*:\s*{_SPECIAL}"
+_MOD = rf"{_IDENT}(?:\s*=\s*(?:\[\s*(?:{_INT}(?:\s*,\s*{_INT})*)?\s*\]|{_INT}|{_STR}|{_IDENT}))?"
 
 
-def _print_imm(printer: Printer, value: ImmValue) -> None:
-    if isinstance(value, str):
-        printer.print_string_literal(value)
-    elif isinstance(value, float):
-        printer.print_string(repr(value))
-    else:
-        printer.print_string(str(value))
+def _list(item: str) -> str:
+    return rf"{item}(?:\s*,\s*{item})*"
 
 
-def _print_mod_value(printer: Printer, value: ImmValue | list[int] | bool) -> None:
-    if isinstance(value, list):
-        printer.print_string("[" + ", ".join(str(v) for v in value) + "]")
-    elif isinstance(value, str):
-        if value.isidentifier():
-            printer.print_string(value)
+_FAST_INST = re.compile(
+    rf"(?P<slots>{_list(_SLOT)})?"
+    rf"(?:\s*implicit(?![A-Za-z0-9_$.])\s*\(\s*(?P<iuses>{_list(_IMPLICIT)})?\s*\)"
+    rf"(?:\s*->\s*\(\s*(?P<idefs>{_list(_SPECIAL)})?\s*\))?)?"
+    rf"(?:\s*\[\s*(?P<mods>{_list(_MOD)})?\s*\])?"
+    rf"\s*:\s*\(\s*(?P<ins>{_list(_TYPE)})?\s*\)"
+    rf"\s*->\s*(?:\(\s*(?P<outs>{_list(_TYPE)})?\s*\)|(?P<out>{_TYPE}))",
+    re.ASCII,
+)
+_SLOT_ITEM = re.compile(rf"(?P<ssa>{_SSA})|(?P<int>{_INT})|(?P<str>{_STR})", re.ASCII)
+_IMPLICIT_USE = re.compile(rf"(?P<ssa>{_SSA})\s*:\s*(?P<reg>{_SPECIAL})", re.ASCII)
+_SPECIAL_ITEM = re.compile(_SPECIAL, re.ASCII)
+_MOD_ITEM = re.compile(
+    rf"(?P<key>{_IDENT})(?:\s*=\s*(?:(?P<list>\[[^\]]*\])|(?P<int>{_INT})|(?P<str>{_STR})"
+    rf"|(?P<id>{_IDENT})))?",
+    re.ASCII,
+)
+_INT_ITEM = re.compile(_INT, re.ASCII)
+_TYPE_ITEM = re.compile(_TYPE, re.ASCII)
+
+
+def _types(text: str | None) -> list[Attribute] | None:
+    out: list[Attribute] = []
+    if text:
+        for m in _TYPE_ITEM.finditer(text):
+            t = type_from_text(m.group())
+            if t is None:
+                return None
+            out.append(t)
+    return out
+
+
+def _parse_fast(cls: type[InstOp], parser: Parser) -> InstOp | None:
+    """The op at the parser's position if it has the common spelling, else None
+    (then nothing was consumed)."""
+    source = parser.lexer.input
+    text = source.content
+    start = parser.pos
+    m = _FAST_INST.match(text, start)
+    if m is None:
+        return None
+    in_types = _types(m["ins"])
+    out_types = _types(m["outs"] if m["out"] is None else m["out"])
+    if in_types is None or out_types is None:
+        return None
+    regs: list[UnresolvedOperand] = []
+    imm: dict[int, ImmValue] = {}
+    if m["slots"]:
+        base = m.start("slots")
+        for slot, item in enumerate(_SLOT_ITEM.finditer(m["slots"])):
+            if item["ssa"]:
+                span = Span(base + item.start(), base + item.end(), source)
+                regs.append(UnresolvedOperand(span, 0))
+            elif item["int"]:
+                imm[slot] = int(item["int"])
+            else:
+                imm[slot] = item["str"][1:-1]
+    if len(regs) != len(in_types):
+        return None  # the slow parser reports it
+    # From here on as the slow parser: resolve implicit uses, then register operands.
+    implicit_uses: list[SSAValue] = []
+    if m["iuses"]:
+        base = m.start("iuses")
+        for item in _IMPLICIT_USE.finditer(m["iuses"]):
+            span = Span(base + item.start("ssa"), base + item.end("ssa"), source)
+            reg_type = special_type(item["reg"])
+            implicit_uses.append(parser.resolve_operand(UnresolvedOperand(span, 0), reg_type))
+    implicit_defs: list[Attribute] = (
+        [special_type(r.group()) for r in _SPECIAL_ITEM.finditer(m["idefs"])] if m["idefs"] else []
+    )
+    mods: dict[str, ImmValue | Sequence[int] | bool] = {}
+    if m["mods"]:
+        for item in _MOD_ITEM.finditer(m["mods"]):
+            value: ImmValue | Sequence[int] | bool = True
+            if item["list"] is not None:
+                value = [int(v.group()) for v in _INT_ITEM.finditer(item["list"])]
+            elif item["int"] is not None:
+                value = int(item["int"])
+            elif item["str"] is not None:
+                value = item["str"][1:-1]
+            elif item["id"] is not None:
+                value = item["id"]
+            mods[item["key"]] = value
+    uses = [parser.resolve_operand(o, t) for o, t in zip(regs, in_types, strict=True)]
+    op = cls(
+        defs=out_types,
+        uses=uses,
+        imm=imm,
+        implicit_uses=implicit_uses,
+        implicit_defs=implicit_defs,
+        mods=mods,
+    )
+    parser._resume_from(m.end())  # noqa: SLF001 - continue after the matched text
+    return op
+
+
+def _type_text(t: Attribute) -> str | None:
+    """How xDSL prints a register type (see RegType.print_parameters); None for others."""
+    if isinstance(t, RegType):
+        return f"!{t.name}<{t.asm_name() if t.is_allocated else t.nregs}>"
+    if isinstance(t, SpecialRegType):
+        return f"!{t.name}"
+    return None
+
+
+def _string_literal(text: str) -> str:
+    """xDSL's Printer.print_string_literal, as one string."""
+    chars = []
+    for byte in text.encode("utf-8"):
+        if byte == 0x5C:
+            chars.append("\\\\")
+        elif byte < 0x20 or byte > 0x7E or byte == 0x22:
+            chars.append(f"\\{byte:02X}")
         else:
-            printer.print_string_literal(value)
-    else:
-        _print_imm(printer, value)  # type: ignore[arg-type]
+            chars.append(chr(byte))
+    return '"' + "".join(chars) + '"'
+
+
+def _imm_text(value: ImmValue) -> str:
+    if isinstance(value, str):
+        return _string_literal(value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _mod_text(value: ImmValue | list[int] | bool) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, str) and value.isidentifier():
+        return value
+    return _imm_text(value)  # type: ignore[arg-type]
 
 
 def _parse_mod_value(parser: Parser) -> ImmValue | list[int]:

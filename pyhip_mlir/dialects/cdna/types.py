@@ -15,6 +15,7 @@ Syntax::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -210,7 +211,53 @@ def reg_type(file: str, width: int = 1, index: int = UNALLOCATED) -> RegType:
 
 
 def special_type(name: str) -> SpecialRegType:
-    return SPECIAL_TYPES[name]()
+    return _SPECIAL_INSTANCES[name]
+
+
+# Types are immutable and compare by value, so one instance per special register.
+_SPECIAL_INSTANCES: dict[str, SpecialRegType] = {n: t() for n, t in SPECIAL_TYPES.items()}
+
+# The canonical spellings of register types, as the printer writes them. Only these
+# are parsed by :func:`type_from_text`; anything else goes through xDSL's parser.
+_TYPE_TEXT = re.compile(
+    r"!cdna\.(?:(?P<special>exec|vcc|scc|m0)"
+    r"|(?P<file>[sva])gpr<(?:(?P<width>[0-9]+)|(?P=file)(?P<reg>[0-9]+)"
+    r"|(?P=file)\[(?P<lo>[0-9]+):(?P<hi>[0-9]+)\])>)",
+    re.ASCII,
+)
+_TYPES_BY_TEXT: dict[str, Attribute] = {}
+
+
+def type_from_text(text: str) -> Attribute | None:
+    """The type spelled ``text`` (``!cdna.vgpr<v[2:3]>``, ``!cdna.exec``), or None if
+    ``text`` is not a canonical, valid register type.
+
+    Memoised: a kernel names a few hundred distinct types, and xDSL's generic type
+    parser plus attribute verification cost ~50 us per use.
+    """
+    t = _TYPES_BY_TEXT.get(text)
+    if t is not None:
+        return t
+    m = _TYPE_TEXT.fullmatch(text)
+    if m is None:
+        return None
+    if m["special"]:
+        t = _SPECIAL_INSTANCES[m["special"]]
+    elif m["width"] is not None:
+        width = int(m["width"])
+        if not 1 <= width <= 32:
+            return None  # let the parser report it
+        t = REG_TYPES[m["file"]].get(width)
+    else:
+        lo = int(m["reg"] if m["reg"] is not None else m["lo"])
+        hi = int(m["hi"]) if m["hi"] is not None else lo
+        try:
+            t = REG_TYPES[m["file"]].get(hi - lo + 1, lo)
+        except VerifyException:
+            return None
+    if len(_TYPES_BY_TEXT) < 65536:  # bounded: texts come from user input
+        _TYPES_BY_TEXT[text] = t
+    return t
 
 
 def describe_type(t: Attribute) -> str:

@@ -10,12 +10,14 @@ names the operand slot as the LLVM syntax docs do (``vdst``, ``src1``, ``saddr``
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from xdsl.ir import Attribute
 from xdsl.utils.exceptions import VerifyException
 
-from pyhip_mlir.dialects.cdna.types import RegType, SpecialRegType, describe_type
+from pyhip_mlir.dialects.cdna.types import UNALLOCATED, RegType, SpecialRegType, describe_type
 from pyhip_mlir.dialects.isa.table import (
     ARCHS,
     InstrDef,
@@ -95,7 +97,16 @@ def check_register(
 ) -> None:
     """A register of type ``t`` may stand in ``slot``; raise otherwise."""
     widths = widths or (slot.dwords,)
-    if isinstance(t, SpecialRegType):
+    if isinstance(t, RegType):
+        # The common case, checked inline (this runs for every operand of every op).
+        index = t.index.data
+        if (
+            t.FILE in slot.files
+            and t.width.data in widths
+            and (index == UNALLOCATED or index % _alignment(t, arch, align) == 0)
+        ):
+            return
+    elif isinstance(t, SpecialRegType):
         if t.reg in slot.special and t.dwords in widths:
             return
         if t.reg in slot.special:
@@ -170,59 +181,112 @@ def _pick_def_slots(idef: InstrDef, mods: set[str], n: int) -> list[OperandDef] 
     return None
 
 
-def verify_inst(op: InstOp) -> None:
+@dataclass(frozen=True)
+class _Shape:
+    """What the table says about an instruction with given modifiers and result count:
+    everything :func:`verify_inst` needs that does not depend on the operands.
+
+    Computed once per (mnemonic, arch, modifier keywords, result count) instead of per
+    op: matching keywords to doc modifiers and picking destination slots are most of
+    the verifier's work otherwise.
+    """
+
+    arch: str
+    idef: InstrDef
+    def_slots: tuple[OperandDef, ...]
+    def_checks: tuple[tuple[OperandDef, tuple[int, ...], int], ...]  # slot, widths, align
+    use_slots: tuple[OperandDef, ...]
+    use_checks: tuple[tuple[OperandDef, tuple[int, ...], int], ...]
+    required: int
+    want_uses: tuple[str, ...]
+    constant_bus: bool
+    # (result index, use-slot index) of read-and-written slots
+    tied: tuple[tuple[int, int], ...]
+
+
+@lru_cache(maxsize=4096)
+def _shape(mnemonic: str, op_arch: str, mod_keys: tuple[str, ...], ndefs: int) -> _Shape:
+    """Raises the verifier's errors about the mnemonic, modifiers and result count,
+    in the order it checks them (exceptions are not cached)."""
     try:
-        arch = normalize_arch(op.arch())
+        arch = normalize_arch(op_arch)
     except UnknownArchError as e:
         raise VerifyException(str(e)) from e
-    idef = lookup_or_raise(op.mnemonic, arch)
-    mod_keys = list(op.mod_values())
+    idef = lookup_or_raise(mnemonic, arch)
     for key in mod_keys:
         if not any(modifier_matches(key, m) for m in idef.modifiers):
             have = ", ".join(idef.modifiers) or "none"
             raise VerifyException(
-                f"'{op.mnemonic}' does not accept the modifier '{key}' (accepts: {have})"
+                f"'{mnemonic}' does not accept the modifier '{key}' (accepts: {have})"
             )
-    mods = doc_modifiers(idef, mod_keys)
+    mods = doc_modifiers(idef, list(mod_keys))
     for req in idef.extra.get("required", ()):
         if req not in mods:
-            raise VerifyException(f"'{op.mnemonic}' requires the modifier '{req}'")
+            raise VerifyException(f"'{mnemonic}' requires the modifier '{req}'")
     alt = idef.extra.get("alt_dwords", {})
     aligns = idef.extra.get("align", {})
 
-    def widths(slot: OperandDef) -> tuple[int, ...]:
-        return (slot.dwords, alt[slot.name]) if slot.name in alt else (slot.dwords,)
+    def check(slot: OperandDef) -> tuple[OperandDef, tuple[int, ...], int]:
+        widths = (slot.dwords, alt[slot.name]) if slot.name in alt else (slot.dwords,)
+        return slot, widths, aligns.get(slot.name, 1)
 
-    def_slots = _pick_def_slots(idef, mods, len(op.defs))
+    def_slots = _pick_def_slots(idef, mods, ndefs)
     if def_slots is None:
         names = [o.name for o in idef.operands if o.role in ("def", "both")]
         raise VerifyException(
-            f"'{op.mnemonic}' with modifiers [{', '.join(mod_keys)}] cannot define "
-            f"{len(op.defs)} operand(s) (destination slots: {', '.join(names) or 'none'})"
+            f"'{mnemonic}' with modifiers [{', '.join(mod_keys)}] cannot define "
+            f"{ndefs} operand(s) (destination slots: {', '.join(names) or 'none'})"
         )
-    for r, slot in zip(op.defs, def_slots, strict=True):
-        check_register(r.type, slot, arch, "result", widths=widths(slot),
-                       align=aligns.get(slot.name, 1))
+    use_slots = tuple(o for o in idef.operands if o.role in ("use", "both"))
+    want_uses = list(idef.implicit_uses)
+    for m, regs in idef.extra.get("modifier_implicit_uses", {}).items():
+        if m in mods:
+            want_uses += [r for r in regs if r not in want_uses]
+    return _Shape(
+        arch=arch,
+        idef=idef,
+        def_slots=tuple(def_slots),
+        def_checks=tuple(check(s) for s in def_slots),
+        use_slots=use_slots,
+        use_checks=tuple(check(s) for s in use_slots),
+        required=sum(1 for s in use_slots if not s.optional),
+        want_uses=tuple(want_uses),
+        constant_bus=idef.family.startswith("VOP") and idef.base not in LANE_OPS,
+        tied=tuple(
+            (i, use_slots.index(slot)) for i, slot in enumerate(def_slots) if slot.role == "both"
+        ),
+    )
 
-    use_slots = [o for o in idef.operands if o.role in ("use", "both")]
+
+def verify_inst(op: InstOp) -> None:
+    mod_keys = tuple(op.mod_values())
+    defs = op.defs
+    shape = _shape(op.mnemonic, op.arch(), mod_keys, len(defs))
+    arch = shape.arch
+    for r, (slot, widths, align) in zip(defs, shape.def_checks, strict=True):
+        check_register(r.type, slot, arch, "result", widths=widths, align=align)
+
+    use_slots = shape.use_slots
     items = op.slot_items()
-    required = sum(1 for s in use_slots if not s.optional)
-    if not required <= len(items) <= len(use_slots):
+    if not shape.required <= len(items) <= len(use_slots):
+        required = shape.required
         expect = str(len(use_slots)) if required == len(use_slots) else f"{required}..{len(use_slots)}"
         raise VerifyException(
             f"'{op.mnemonic}' takes {expect} source operand(s) "
             f"({', '.join(s.name for s in use_slots) or 'none'}), got {len(items)}"
         )
     opmods = op.opmod_values()
-    for i, ((kind, val), slot) in enumerate(zip(items, use_slots, strict=False)):
+    for i, ((kind, val), (slot, widths, align)) in enumerate(
+        zip(items, shape.use_checks, strict=False)
+    ):
         if kind == "reg":
-            check_register(val.type, slot, arch, "operand", widths=widths(slot),  # type: ignore[union-attr]
-                           align=aligns.get(slot.name, 1))
-            for m in opmods.get(i, "").split(","):
-                if m and m not in slot.opmods:
-                    raise VerifyException(
-                        f"operand '{slot.name}' of '{op.mnemonic}' does not take the '{m}' modifier"
-                    )
+            check_register(val.type, slot, arch, "operand", widths=widths, align=align)  # type: ignore[union-attr]
+            if opmods:
+                for m in opmods.get(i, "").split(","):
+                    if m and m not in slot.opmods:
+                        raise VerifyException(
+                            f"operand '{slot.name}' of '{op.mnemonic}' does not take the '{m}' modifier"
+                        )
         elif kind == "imm":
             if not slot.imm and not slot.special and not isinstance(val, str):
                 raise VerifyException(
@@ -232,34 +296,30 @@ def verify_inst(op: InstOp) -> None:
         elif "label" not in slot.imm:
             raise VerifyException(f"operand '{slot.name}' of '{op.mnemonic}' is not a branch target")
 
-    _check_immediates(op, items, use_slots)
-    if idef.family.startswith("VOP") and idef.base not in LANE_OPS:
-        _check_constant_bus(op, items, use_slots, idef)
+    _check_immediates(op, items, list(use_slots))
+    if shape.constant_bus:
+        _check_constant_bus(op, items, list(use_slots), shape.idef)
 
-    for r, slot in zip(op.defs, def_slots, strict=True):
-        if slot.role == "both":
-            idx = use_slots.index(slot)
-            if idx < len(items) and items[idx][0] == "reg":
-                tied = items[idx][1].type  # type: ignore[union-attr]
-                if tied != r.type:
-                    raise VerifyException(
-                        f"'{slot.name}' of '{op.mnemonic}' is read and written: its input "
-                        f"({describe_type(tied)}) and result ({describe_type(r.type)}) must match"
-                    )
+    for r_idx, idx in shape.tied:
+        if idx < len(items) and items[idx][0] == "reg":
+            r = defs[r_idx]
+            slot = shape.def_slots[r_idx]
+            tied = items[idx][1].type  # type: ignore[union-attr]
+            if tied != r.type:
+                raise VerifyException(
+                    f"'{slot.name}' of '{op.mnemonic}' is read and written: its input "
+                    f"({describe_type(tied)}) and result ({describe_type(r.type)}) must match"
+                )
 
-    want_uses = list(idef.implicit_uses)
-    for m, regs in idef.extra.get("modifier_implicit_uses", {}).items():
-        if m in mods:
-            want_uses += [r for r in regs if r not in want_uses]
     got_uses = [_special(v.type) for v in op.implicit_uses]
-    if got_uses != want_uses:
+    if tuple(got_uses) != shape.want_uses:
         raise VerifyException(
-            f"'{op.mnemonic}' implicitly reads ({', '.join(want_uses)}), "
+            f"'{op.mnemonic}' implicitly reads ({', '.join(shape.want_uses)}), "
             f"got implicit({', '.join(got_uses)})"
         )
-    want_defs = list(idef.implicit_defs)
+    want_defs = shape.idef.implicit_defs
     got_defs = [_special(r.type) for r in op.implicit_defs]
-    if got_defs != want_defs:
+    if tuple(got_defs) != tuple(want_defs):
         raise VerifyException(
             f"'{op.mnemonic}' implicitly writes ({', '.join(want_defs)}), "
             f"got ({', '.join(got_defs)})"
