@@ -294,11 +294,7 @@ def build_op(
 
 def implicit_uses(idef: InstrDef, mods: set[str]) -> list[str]:
     """The table's implicit uses plus those a modifier adds (``lds`` reads m0)."""
-    out = list(idef.implicit_uses)
-    for m, regs in idef.extra.get("modifier_implicit_uses", {}).items():
-        if m in mods:
-            out += [r for r in regs if r not in out]
-    return out
+    return list(idef.implicit_uses_with(mods))
 
 
 def combined_mods(idef: InstrDef) -> list[str]:

@@ -26,7 +26,6 @@ from pyhip_mlir.codegen.asm_match import (
     MatchError,
     candidate_forms,
     match_form,
-    mod_matches,
     unknown_mnemonic_message,
 )
 from pyhip_mlir.codegen.asm_meta import KernelInfo, abi_layout, kernel_args
@@ -36,6 +35,7 @@ from pyhip_mlir.dialects.cdna.inst import ImmValue, InstOp, inst_class, is_termi
 from pyhip_mlir.dialects.cdna.kernel import KernelOp
 from pyhip_mlir.dialects.cdna.pseudo import FallthroughOp, GetRegOp
 from pyhip_mlir.dialects.cdna.types import SPECIAL_TYPES, RegType, SpecialRegType, reg_type
+from pyhip_mlir.dialects.cdna.verify import doc_modifiers
 
 
 @dataclass
@@ -322,10 +322,7 @@ class _KernelBuilder:
             raise self.error(no, e.col, e.message) from None
         loc = _loc(self.filename, no, it.col)
         terminator = is_terminator_mnemonic(idef.mnemonic)
-        docmods = {
-            m for key in (x.key for x in it.mods) for m in idef.modifiers if mod_matches(key, m)
-        }
-        when: dict[str, str] = idef.extra.get("when", {}) if idef.extra else {}
+        docmods = doc_modifiers(idef, [x.key for x in it.mods])
         def_types: list[Attribute] = []
         uses: list[SSAValue] = []
         imm: dict[int, ImmValue] = {}
@@ -335,7 +332,9 @@ class _KernelBuilder:
         for slot, op in zip(idef.operands, assignment, strict=True):
             if op is None:
                 continue
-            if slot.role == "def" or (slot.role == "both" and _holds(when.get(slot.name), docmods)):
+            if slot.role == "def" or (
+                slot.role == "both" and idef.slot_active(slot.name, docmods) is not False
+            ):
                 def_types.append(_operand_type(op))
             if slot.role == "def":
                 continue
@@ -361,10 +360,7 @@ class _KernelBuilder:
                     f"'{it.mnemonic}' at the end of '{self.name}' has no fall-through block",
                 )
             targets.append(nxt.block)
-        want = list(idef.implicit_uses)
-        for m, regs in (idef.extra.get("modifier_implicit_uses", {}) if idef.extra else {}).items():
-            if m in docmods:
-                want += [r for r in regs if r not in want]
+        want = idef.implicit_uses_with(docmods)
         implicit_uses = [self._read(self._special(r, it), b, state, loc) for r in want]
         implicit_defs = [self._special(r, it) for r in idef.implicit_defs]
         mods = {m.key: m.value for m in it.mods}
@@ -408,12 +404,6 @@ class _KernelBuilder:
         if b is None:
             raise self.error(it.line.no, op.col, f"undefined label '{op.text}'")
         return b.block
-
-
-def _holds(cond: str | None, mods: set[str]) -> bool:
-    if cond is None:
-        return True
-    return cond[1:] not in mods if cond.startswith("!") else cond in mods
 
 
 def _directive_attr(v: int | str) -> Attribute:

@@ -70,14 +70,8 @@ def unknown_mnemonic_message(mnemonic: str, arch: str) -> str:
     return msg + (f"; did you mean {', '.join(close)}?" if close else "")
 
 
-def mod_matches(key: str, doc_name: str) -> bool:
-    """Whether assembler keyword ``key`` is the table (doc) modifier ``doc_name``."""
-    # ds_swizzle's "offset:swizzle(...)" is the doc's "pattern" modifier.
-    return (key == "offset" and doc_name == "pattern") or modifier_matches(key, doc_name)
-
-
 def mod_accepted(key: str, idef: InstrDef) -> bool:
-    return any(mod_matches(key, m) for m in idef.modifiers)
+    return any(modifier_matches(key, m) for m in idef.modifiers)
 
 
 def slot_dwords(idef: InstrDef, slot: OperandDef) -> tuple[int, ...]:

@@ -150,15 +150,11 @@ def doc_modifiers(idef: InstrDef, keys: list[str]) -> set[str]:
     return {m for k in keys for m in idef.modifiers if modifier_matches(k, m)}
 
 
-def _holds(cond: str, mods: set[str]) -> bool:
-    return cond[1:] not in mods if cond.startswith("!") else cond in mods
-
-
 def _def_present(idef: InstrDef, slot: OperandDef, mods: set[str]) -> bool | None:
     """Whether a destination slot is present: True/False, or None if either is valid."""
-    cond = idef.extra.get("when", {}).get(slot.name)
-    if cond is not None:
-        return _holds(cond, mods)
+    active = idef.slot_active(slot.name, mods)
+    if active is not None:
+        return active
     if slot.optional and slot.role == "def":
         return None
     return True
@@ -238,10 +234,7 @@ def _shape(mnemonic: str, op_arch: str, mod_keys: tuple[str, ...], ndefs: int) -
             f"{ndefs} operand(s) (destination slots: {', '.join(names) or 'none'})"
         )
     use_slots = tuple(o for o in idef.operands if o.role in ("use", "both"))
-    want_uses = list(idef.implicit_uses)
-    for m, regs in idef.extra.get("modifier_implicit_uses", {}).items():
-        if m in mods:
-            want_uses += [r for r in regs if r not in want_uses]
+    want_uses = list(idef.implicit_uses_with(mods))
     return _Shape(
         arch=arch,
         idef=idef,

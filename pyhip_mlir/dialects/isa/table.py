@@ -152,6 +152,23 @@ class InstrDef:
         """Special registers written: implicit defs plus fixed special def operands."""
         return _merge(self.implicit_defs, (o.special[0] for o in self.defs if o.is_fixed_special))
 
+    def slot_active(self, slot_name: str, modifiers: set[str] | frozenset[str]) -> bool | None:
+        """The ``when`` condition of a slot under ``modifiers`` (doc names): True/False,
+        or None when the slot has no condition. ``"sc0"`` means the slot is active with
+        sc0, ``"!lds"`` without lds."""
+        cond = self.extra.get("when", {}).get(slot_name)
+        if cond is None:
+            return None
+        return cond[1:] not in modifiers if cond.startswith("!") else cond in modifiers
+
+    def implicit_uses_with(self, modifiers: set[str] | frozenset[str]) -> tuple[str, ...]:
+        """Implicit uses when the doc modifiers ``modifiers`` are present (``lds`` reads m0)."""
+        out = list(self.implicit_uses)
+        for m, regs in self.extra.get("modifier_implicit_uses", {}).items():
+            if m in modifiers:
+                out += [r for r in regs if r not in out]
+        return tuple(out)
+
     @property
     def special_uses(self) -> tuple[str, ...]:
         """Special registers read: implicit uses plus fixed special use operands."""
