@@ -549,3 +549,10 @@ def test_random_bytes_never_raise_anything_else() -> None:
             parse_asm(text, "fuzz.s")
         except AsmParseError:
             pass
+
+
+def test_unknown_mnemonic_reported_before_its_operands() -> None:
+    # Prose is not an instruction with odd operands: the first word is the error.
+    err = error_of("s_nop 0\nthis is not an instruction at all\n")
+    assert (err.line, err.col) == (2, 1)
+    assert "unknown instruction 'this'" in err.message

@@ -34,6 +34,7 @@ from pyhip_mlir.codegen.asm_lexer import (
     split_lines,
     tokenize,
 )
+from pyhip_mlir.codegen.asm_match import candidate_forms, unknown_mnemonic_message
 from pyhip_mlir.codegen.asm_meta import KernelInfo, parse_yaml
 from pyhip_mlir.codegen.asm_operands import Modifier, Operand, parse_operands
 from pyhip_mlir.dialects.cdna.kernel import paused_gc
@@ -235,6 +236,9 @@ class _Scanner:
             if self.scan.objdump:
                 return  # llvm-objdump -D decodes data sections too
             raise self.error(ln.no, start + 1, f"instruction '{mnemonic}' outside a code section")
+        # An unknown mnemonic is the error to report, not whatever its "operands" are.
+        if not candidate_forms(mnemonic, self.arch):
+            raise self.error(ln.no, start + 1, unknown_mnemonic_message(mnemonic, self.arch))
         toks = tokenize(ln.text, end, len(ln.text), self.filename, ln.no)
         ops, mods = parse_operands(
             toks, ln.text, self.filename, ln.no, waitcnt=mnemonic.startswith("s_waitcnt")
