@@ -1,0 +1,150 @@
+"""``load`` and ``launch``: the emulator's user-facing entry points."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pyhip_mlir.emulator.codeobject import CodeObjectKernel, kernel_ir, read_code_object
+from pyhip_mlir.emulator.ctx import EmulationError
+from pyhip_mlir.emulator.dispatch import dims3, new_sanitizer, run_batches
+from pyhip_mlir.emulator.program import Program, decode_kernel
+from pyhip_mlir.emulator.sanitizer import Report
+
+
+@dataclass
+class LaunchResult:
+    """What one launch did: counts, time, and sanitizer reports (warnings included)."""
+
+    kernel: str
+    waves: int
+    wave_instructions: int
+    seconds: float
+    reports: list[Report] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Report]:
+        return [r for r in self.reports if r.severity != "error"]
+
+
+def _sanitize_default() -> bool:
+    return os.environ.get("PYHIP_EMU_SANITIZE", "1") not in ("0", "off", "false")
+
+
+class EmulatedKernel:
+    """One kernel of a code object, callable as ``k(grid, block, *args)``."""
+
+    def __init__(self, kernel: CodeObjectKernel):
+        self.info = kernel
+        self.name = kernel.name
+        self._program: Program | None = None
+
+    @property
+    def program(self) -> Program:
+        if self._program is None:
+            from pyhip_mlir.emulator.semantics import SEMANTICS
+
+            self._program = decode_kernel(kernel_ir(self.info), self.info.arch, SEMANTICS)
+        return self._program
+
+    def __call__(self, grid: Any, block: Any, *args: Any, sanitize: bool | str | None = None,
+                 max_steps: int | None = None) -> LaunchResult:
+        from pyhip_mlir.emulator.memory import GlobalMemory
+        from pyhip_mlir.runtime.kernargs import pack_kernargs, pointer_value
+
+        g3, b3 = dims3("grid", grid), dims3("block", block)
+        if sanitize is None:
+            sanitize = _sanitize_default()
+        mode = "collect" if sanitize == "collect" else "raise"
+        program = self.program
+        t0 = time.perf_counter()
+        memory = GlobalMemory()
+        explicit = [a for a in self.info.args if not str(a.get(".value_kind", "")).startswith("hidden_")]
+        for i, (value, meta) in enumerate(zip(args, explicit, strict=False)):
+            if not _is_pointer(meta) or value is None:
+                continue
+            if isinstance(value, int | np.integer):
+                memory.register_raw(int(value))
+            elif pointer_value(value) is not None:
+                memory.register(value, name=str(meta.get(".name", f"arg{i}")))
+        seg = pack_kernargs(self.info.args, args, g3, b3, segment_size=self.info.kernarg_segment_size)
+        kernarg = np.zeros(max(len(seg), 1) + 256, dtype=np.uint8)
+        off = (-kernarg.ctypes.data) % 256  # the kernarg segment is 16-byte (we give 256) aligned
+        kernarg[off : off + len(seg)] = np.frombuffer(bytes(seg), dtype=np.uint8)
+        memory.register(kernarg, name="kernarg segment")
+        stats = run_batches(program, self.info.descriptor, g3, b3, int(kernarg.ctypes.data) + off, memory,
+                            lambda: new_sanitizer(bool(sanitize), mode), max_steps=max_steps)
+        reports = list(stats.get("report_list", []))  # type: ignore[arg-type]
+        for w in getattr(memory, "warnings", lambda: [])() if callable(getattr(memory, "warnings", None)) else []:
+            reports.append(w)
+        return LaunchResult(self.name, stats["waves"], stats["wave_instructions"], time.perf_counter() - t0, reports)
+
+
+def _is_pointer(arg: dict[str, Any]) -> bool:
+    return arg.get(".value_kind") == "global_buffer" or str(arg.get(".type_name", "")).endswith("*")
+
+
+class EmulatedModule:
+    """A code object's kernels as attributes."""
+
+    def __init__(self, path: str | os.PathLike[str]):
+        co = read_code_object(path)
+        self.path = str(path)
+        self.arch = co.arch
+        self.kernels = {name: EmulatedKernel(k) for name, k in co.kernels.items()}
+
+    def __getattr__(self, name: str) -> EmulatedKernel:
+        kernels = self.__dict__.get("kernels", {})
+        if name in kernels:
+            return kernels[name]
+        raise AttributeError(
+            f"code object {self.__dict__.get('path')} has no kernel '{name}' "
+            f"(kernels: {', '.join(sorted(kernels)) or 'none'})"
+        )
+
+
+def load(path: str | os.PathLike[str]) -> EmulatedModule:
+    return EmulatedModule(path)
+
+
+def assemble(asm: str, arch: str, out: Path) -> Path:
+    """Assemble a complete ``.s`` (with .amdhsa directives) into a code object."""
+    from pyhip_mlir.emulator.codeobject import CodeObjectError
+
+    src = out.with_suffix(".s")
+    src.write_text(asm)
+    clang = os.environ.get("PYHIP_CLANG", "clang-22")
+    cmd = [clang, "-x", "assembler", "-target", "amdgcn-amd-amdhsa", f"-mcpu={arch}", str(src), "-o", str(out)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    except OSError as e:
+        raise CodeObjectError(str(src), f"cannot run {clang}: {e} (apt-get install clang-22 lld-22)") from None
+    if proc.returncode != 0:
+        raise EmulationError(f"assembling {src} failed:\n{proc.stderr.strip()}")
+    return out
+
+
+def launch(kernel: Any, grid: Any, block: Any, *args: Any, **kw: Any) -> LaunchResult:
+    """Run a ``cdna.kernel`` op (allocated IR) on the emulator.
+
+    The kernel goes the way it goes to a GPU: printed to assembly with its descriptor,
+    assembled by clang into a code object, loaded and dispatched.
+    """
+    from pyhip_mlir.codegen.asm_printer import kernel_to_asm
+    from pyhip_mlir.dialects.cdna.kernel import arch_of
+
+    arch = arch_of(kernel)
+    asm = kernel_to_asm(kernel, arch)
+    with tempfile.TemporaryDirectory(prefix="pyhip-emu-") as d:
+        co = assemble(asm, arch, Path(d) / f"{kernel.sym_name.data}.co")
+        mod = load(co)
+        k = getattr(mod, kernel.sym_name.data)
+        k.program  # noqa: B018 - disassemble while the file exists
+        return k(grid, block, *args, **kw)
