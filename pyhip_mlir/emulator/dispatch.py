@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -89,18 +90,36 @@ def run_batches(
     return stats
 
 
-def _batch_launch(program: Program, desc: Any, grid: tuple[int, int, int], block: tuple[int, int, int],
-                  wgs: np.ndarray, wpg: int, lds: int, kernarg: int, packet: int) -> Launch:
-    n = len(wgs) * wpg
+@dataclass
+class WaveGeometry:
+    """Where each wave of a batch sits: its workgroup and the work-items of its lanes."""
+
+    wg_of_wave: np.ndarray  # (W,) workgroup index within the batch
+    wave_in_wg: np.ndarray  # (W,)
+    wg_ids: np.ndarray  # (W, 3) workgroup id
+    active: np.ndarray  # (W, 64) lanes that hold a work-item
+    packed: np.ndarray  # (W, 64) uint32 work-item ids as v0 holds them
+
+
+def wave_geometry(grid: tuple[int, int, int], block: tuple[int, int, int], wgs: np.ndarray) -> WaveGeometry:
+    threads = block[0] * block[1] * block[2]
+    wpg = math.ceil(threads / 64)
     wg_of_wave = np.repeat(np.arange(len(wgs)), wpg)
     wave_in_wg = np.tile(np.arange(wpg), len(wgs))
     flat = wgs[wg_of_wave]
     wg_ids = np.stack([flat % grid[0], (flat // grid[0]) % grid[1], flat // (grid[0] * grid[1])], axis=1)
-    threads = block[0] * block[1] * block[2]
     t = wave_in_wg[:, None] * 64 + np.arange(64)[None, :]  # flat work-item id per lane
-    active = t < threads
     tx, ty, tz = t % block[0], (t // block[0]) % block[1], t // (block[0] * block[1])
     packed = (tx | (ty << 10) | (tz << 20)).astype(np.uint32)
+    return WaveGeometry(wg_of_wave, wave_in_wg, wg_ids, t < threads, packed)
+
+
+def _batch_launch(program: Program, desc: Any, grid: tuple[int, int, int], block: tuple[int, int, int],
+                  wgs: np.ndarray, wpg: int, lds: int, kernarg: int, packet: int) -> Launch:
+    geo = wave_geometry(grid, block, wgs)
+    n = len(geo.wg_of_wave)
+    wg_of_wave, wave_in_wg, wg_ids, active, packed = (
+        geo.wg_of_wave, geo.wave_in_wg, geo.wg_ids, geo.active, geo.packed)
 
     def init(m: Machine) -> None:
         s = m.sgpr

@@ -119,9 +119,11 @@ class Program:
     max_agpr: int
 
 
-def _range_of(value: SSAValue, op: Operation) -> tuple[RegRange, str | None]:
+def _range_of(value: SSAValue, op: Operation, virtual: bool = False) -> tuple[RegRange, str | None]:
     t = value.type
     if isinstance(t, RegType):
+        if virtual and not t.is_allocated:
+            return RegRange(t.file, -1, t.nregs), None
         if not t.is_allocated:
             raise DecodeError(f"{op.name}: operand {t} has no physical register", op)
         return RegRange(t.file, t.first, t.nregs), None
@@ -198,7 +200,15 @@ def decode_kernel(kernel: KernelOp, arch: str, semantics: dict[str, SemFn] | Non
     )
 
 
-def _decode_inst(op: InstOp, arch: str, pc: int, start: dict[Block, int], label_of, fmt) -> Instr:  # noqa: ANN001
+def decode_op(op: InstOp, arch: str) -> Instr:
+    """One instruction of SSA IR (virtual registers allowed; ``first`` is -1)."""
+    from pyhip_mlir.codegen.asm_printer import format_inst
+
+    return _decode_inst(op, arch, -1, {}, lambda b: "^bb", format_inst, virtual=True)
+
+
+def _decode_inst(op: InstOp, arch: str, pc: int, start: dict[Block, int], label_of, fmt,  # noqa: ANN001
+                 virtual: bool = False) -> Instr:
     idef = lookup(op.mnemonic, arch)
     if idef is None:
         raise DecodeError(f"'{op.mnemonic}' is not an instruction of {arch}", op)
@@ -210,7 +220,7 @@ def _decode_inst(op: InstOp, arch: str, pc: int, start: dict[Block, int], label_
     writes: list[RegRange] = []
     uses: list[Operand | None] = []
     items = [it for it in op.slot_items() if it[0] != "label"]
-    target = start[op.targets[0]] if op.has_label_slot() else None
+    target = start.get(op.targets[0]) if op.has_label_slot() else None
     use_slots = [s for s in use_slots if "label" not in s.imm]
     for i in range(len(use_slots)):
         if i >= len(items):
@@ -219,7 +229,7 @@ def _decode_inst(op: InstOp, arch: str, pc: int, start: dict[Block, int], label_
         kind, val = items[i]
         if kind == "reg":
             assert isinstance(val, SSAValue)
-            rng, special = _range_of(val, op)
+            rng, special = _range_of(val, op, virtual)
             uses.append(Operand(reg=rng, special=special))
             reads.append(rng)
         else:
@@ -231,13 +241,13 @@ def _decode_inst(op: InstOp, arch: str, pc: int, start: dict[Block, int], label_
     if len(explicit_defs) < len(def_slots):  # an optional destination left out
         def_slots = [s for s in def_slots if not s.optional][: len(explicit_defs)]
     for v in explicit_defs:
-        rng, special = _range_of(v, op)
+        rng, special = _range_of(v, op, virtual)
         defs.append(Operand(reg=rng, special=special))
         writes.append(rng)
     for v in op.implicit_uses:
-        reads.append(_range_of(v, op)[0])
+        reads.append(_range_of(v, op, virtual)[0])
     for v in op.implicit_defs:
-        writes.append(_range_of(v, op)[0])
+        writes.append(_range_of(v, op, virtual)[0])
     for slot in def_slots:
         if slot.role == "both":  # the tied input is read too
             k = def_slots.index(slot)
