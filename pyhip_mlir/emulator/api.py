@@ -82,9 +82,28 @@ class EmulatedKernel:
         stats = run_batches(program, self.info.descriptor, g3, b3, int(kernarg.ctypes.data) + off, memory,
                             lambda: new_sanitizer(bool(sanitize), mode), max_steps=max_steps)
         reports = list(stats.get("report_list", []))  # type: ignore[arg-type]
-        for w in getattr(memory, "warnings", lambda: [])() if callable(getattr(memory, "warnings", None)) else []:
-            reports.append(w)
+        reports += memory_warnings(memory, self.name)
         return LaunchResult(self.name, stats["waves"], stats["wave_instructions"], time.perf_counter() - t0, reports)
+
+
+def memory_warnings(memory: Any, kernel: str) -> list[Report]:
+    """Launch-level warnings: raw-pointer accesses (bounds unknown), misaligned global."""
+    out: list[Report] = []
+    for acc in memory.raw_accesses():
+        out.append(Report(
+            "unknown-bounds",
+            f"{acc.count} access(es) ({acc.writes} writes) to {acc.lo:#x}..{acc.hi:#x} through raw "
+            f"pointer(s) {', '.join(hex(p) for p in acc.pointers)}: bounds unknown, checked only "
+            "against the process's writable mappings (pass the array or tensor itself to check them)",
+            kernel, -1, "", "", None, None, None, "warning"))
+    if memory.misaligned_count:
+        addr, n = memory.misaligned_examples[0]
+        out.append(Report(
+            "misaligned-global",
+            f"{memory.misaligned_count} misaligned global access(es), e.g. {n} bytes at {addr:#x} "
+            "(allowed on gfx942 with unaligned access enabled, but slower)",
+            kernel, -1, "", "", None, None, None, "warning"))
+    return out
 
 
 def _is_pointer(arg: dict[str, Any]) -> bool:

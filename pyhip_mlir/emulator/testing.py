@@ -176,3 +176,89 @@ def run_snippet(
     m = Machine(program, launch, gm, san)
     m.run(max_steps=1_000_000)
     return Snapshot(m)
+
+
+def asm_kernel_source(
+    name: str,
+    body: str,
+    args: Sequence[tuple[str, str]] = (),
+    *,
+    arch: str = "gfx942",
+    lds_bytes: int = 0,
+    workgroup_ids: str = "x",
+    vgprs: int = 32,
+    sgprs: int = 32,
+) -> str:
+    """A complete hand-written-style ``.s``: ``body`` plus descriptor and v5 metadata.
+
+    Launch state: kernarg pointer in s[0:1] (s[4:5] after the private segment buffer on
+    gfx90a), the workgroup ids of ``workgroup_ids`` next, work-item ids packed in v0.
+    ``args`` are (name, C type) pairs laid out with C alignment.
+    """
+    from pyhip_mlir.dialects.cdna.kernel import layout_args
+
+    laid = layout_args(list(args))
+    size = max([a.offset.data + a.size.data for a in laid] or [0])
+    meta_args = []
+    for a in laid:
+        ptr = a.ctype.data.endswith("*")
+        kind = "global_buffer" if ptr else "by_value"
+        extra = ", .address_space: global" if ptr else ""
+        meta_args.append(
+            f"      - {{.name: {a.arg_name.data}, .offset: {a.offset.data}, .size: {a.size.data}, "
+            f".value_kind: {kind}{extra}, .type_name: '{a.ctype.data}'}}"
+        )
+    gfx90a = arch == "gfx90a"
+    lines = [
+        f'.amdgcn_target "amdgcn-amd-amdhsa--{arch}"',
+        ".amdhsa_code_object_version 5",
+        ".text",
+        f".globl {name}",
+        ".p2align 8",
+        f".type {name},@function",
+        f"{name}:",
+        *("  " + ln.strip() for ln in body.strip("\n").splitlines()),
+        ".rodata",
+        ".p2align 6",
+        f".amdhsa_kernel {name}",
+        *( ["  .amdhsa_user_sgpr_private_segment_buffer 1"] if gfx90a else []),
+        "  .amdhsa_user_sgpr_kernarg_segment_ptr 1",
+        f"  .amdhsa_user_sgpr_count {6 if gfx90a else 2}",
+        *(f"  .amdhsa_system_sgpr_workgroup_id_{d} 1" for d in workgroup_ids),
+        "  .amdhsa_system_vgpr_workitem_id 2",
+        f"  .amdhsa_next_free_vgpr {vgprs}",
+        f"  .amdhsa_next_free_sgpr {sgprs}",
+        f"  .amdhsa_accum_offset {max(4, (vgprs + 3) // 4 * 4)}",
+        f"  .amdhsa_group_segment_fixed_size {lds_bytes}",
+        ".end_amdhsa_kernel",
+        ".amdgpu_metadata",
+        "---",
+        "amdhsa.version: [ 1, 2 ]",
+        "amdhsa.kernels:",
+        f"  - .name: {name}",
+        f"    .symbol: {name}.kd",
+        f"    .kernarg_segment_size: {max(size, 4)}",
+        f"    .group_segment_fixed_size: {lds_bytes}",
+        "    .private_segment_fixed_size: 0",
+        "    .kernarg_segment_align: 8",
+        "    .wavefront_size: 64",
+        f"    .sgpr_count: {sgprs}",
+        f"    .vgpr_count: {vgprs}",
+        "    .max_flat_workgroup_size: 1024",
+        *(["    .args:", *meta_args] if meta_args else []),
+        "...",
+        ".end_amdgpu_metadata",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def build_asm_kernel(tmp_dir: Any, name: str, body: str, args: Sequence[tuple[str, str]] = (), **kw: Any) -> Any:
+    """Assemble :func:`asm_kernel_source` with clang and load it: the kernel callable."""
+    from pathlib import Path
+
+    from pyhip_mlir.emulator.api import assemble, load
+
+    arch = kw.get("arch", "gfx942")
+    Path(tmp_dir).mkdir(parents=True, exist_ok=True)
+    co = assemble(asm_kernel_source(name, body, args, **kw), arch, Path(tmp_dir) / f"{name}.co")
+    return getattr(load(co), name)
