@@ -1,0 +1,1 @@
+"""Host-side launch support: kernel argument packing."""
