@@ -35,12 +35,14 @@ Modifier rules (AMD CDNA3 ISA, "VOP3 / VOP3P / DPP / SDWA" sections):
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pyhip_mlir.emulator import bits
-from pyhip_mlir.emulator.program import Instr
+
+if TYPE_CHECKING:
+    from pyhip_mlir.emulator.program import Instr
 
 U32 = np.uint32
 LANE_IDS = np.arange(64, dtype=np.int64)
@@ -104,7 +106,9 @@ class OpCtx:
         if op.reg is None:
             return np.broadcast_to(self._imm_words(op.value, d, fp64), (self.n, 1, d))
         words = self._read_reg(i)
-        if i == 0 and self.ins.idef.encoding == "dpp":
+        # DPP permutes the slot the encoding calls vsrc0/vsrc; it is use slot 0 except
+        # for tied ops (v_fmac_f32_dpp vdst, vsrc0, vsrc1: vdst is use slot 0).
+        if self.ins.idef.encoding == "dpp" and self.ins.use_slots[i].name in ("vsrc0", "vsrc"):
             words = self._dpp_permute(words)
         return words
 
@@ -271,16 +275,18 @@ class OpCtx:
         with np.errstate(all="ignore"):
             self.set(j, self._float_result(np.asarray(v, dtype=np.float64)))
 
-    def set_f16(self, j: int, v: np.ndarray, *, zero_high: bool = False) -> None:
+    def set_f16(self, j: int, v: np.ndarray, *, zero_high: bool = False, hi: bool | None = None) -> None:
         """Round to f16 and write one half: the op_sel destination bit picks the high
-        half; the other half is preserved, or zeroed when ``zero_high``."""
+        half; the other half is preserved, or zeroed when ``zero_high``. ``hi``
+        overrides the op_sel choice (v_fma_mixhi_f16, whose op_sel selects sources)."""
         with np.errstate(all="ignore"):
             h = bits.f16_bits(self._float_result(np.asarray(v, dtype=np.float32)))
-        self.set_u16(j, h, zero_high=zero_high)
+        self.set_u16(j, h, zero_high=zero_high, hi=hi)
 
-    def set_u16(self, j: int, h: np.ndarray, *, zero_high: bool = False) -> None:
-        sel = self.ins.mods.get("op_sel")
-        hi = bool(sel and int(sel[-1]))
+    def set_u16(self, j: int, h: np.ndarray, *, zero_high: bool = False, hi: bool | None = None) -> None:
+        if hi is None:
+            sel = self.ins.mods.get("op_sel")
+            hi = bool(sel and int(sel[-1]))
         h32 = np.asarray(h).astype(U32)
         if self.ins.idef.encoding == "sdwa" or (zero_high and not hi):
             self.set(j, h32)
@@ -288,6 +294,12 @@ class OpCtx:
         old = self._read_def(j)[..., 0]
         new = (old & U32(0x0000FFFF)) | (h32 << U32(16)) if hi else (old & U32(0xFFFF0000)) | h32
         self.set(j, new)
+
+    def read_def(self, j: int) -> np.ndarray:
+        """Current contents of def slot ``j``, (n, L, dwords) uint32, for instructions
+        that update only part of their destination (v_cvt_pkaccum_u8_f32,
+        v_cvt_pk_fp8_f32, v_cvt_sr_fp8_f32). Added by the valu_float family."""
+        return self._read_def(j)
 
     def set_pk_f16(self, j: int, lo: np.ndarray, hi: np.ndarray) -> None:
         with np.errstate(all="ignore"):
@@ -425,6 +437,10 @@ class OpCtx:
 
     def m0(self) -> np.ndarray:
         """(n, 1) uint32."""
+        raise NotImplementedError
+
+    def vcc(self) -> np.ndarray:
+        """VCC as (n, 1) uint64 (an implicit operand, read without a use slot)."""
         raise NotImplementedError
 
     def branch(self, taken: np.ndarray) -> None:

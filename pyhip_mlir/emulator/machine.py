@@ -25,10 +25,11 @@ import numpy as np
 
 from pyhip_mlir.emulator import bits
 from pyhip_mlir.emulator.ctx import EmulationError, OpCtx
-from pyhip_mlir.emulator.program import EXEC, Instr, Program, RegRange
+from pyhip_mlir.emulator.program import EXEC, VCC, Instr, Program, RegRange
 from pyhip_mlir.emulator.sanitizer import Sanitizer
 
 U32 = np.uint32
+SCC = RegRange("scc", 0, 1)
 
 
 @dataclass(eq=False)
@@ -377,6 +378,10 @@ class MachineCtx(OpCtx):
 
     def set_scc(self, value: np.ndarray) -> None:
         self.m.scc[self.g] = np.asarray(value, dtype=bool).reshape(self.n)
+        self.m.san.on_write(self.g, SCC, None)
+
+    def vcc(self) -> np.ndarray:
+        return bits.join64(self.m.sgpr[self.g, VCC : VCC + 2])[:, None]
 
     def m0(self) -> np.ndarray:
         return self.m.sgpr[self.g, 124][:, None]

@@ -168,6 +168,12 @@ class SSACtx(OpCtx):
     def set_scc(self, value: np.ndarray) -> None:
         self._set_special("scc", np.asarray(value, dtype=bool).reshape(self.n, 1, 1).astype(U32))
 
+    def vcc(self) -> np.ndarray:
+        v = self.implicit_in.get("vcc")
+        if v is None:
+            raise EmulationError(f"{self.ins.mnemonic}: reads vcc, which the op has no operand for")
+        return bits.join64(v[:, 0, :2])[:, None]
+
     def m0(self) -> np.ndarray:
         v = self.implicit_in.get("m0")
         if v is None:
