@@ -54,7 +54,7 @@ def test_read_before_wait(tmp_path: Path, io: tuple[np.ndarray, np.ndarray]) -> 
     rep, err = run_planted(tmp_path, body.format(wait=""), body.format(wait="s_waitcnt vmcnt(0)"), out, inp)
     assert rep.kind == "read-before-wait"
     assert "v2" in rep.message and "global_load_dword v2" in rep.message
-    assert rep.text == "v_add_u32 v3, v2, 1"
+    assert rep.text.startswith("v_add_u32") and rep.text.endswith("v3, v2, 1")
     assert "wave 0" in str(err) and "workgroup (0, 0, 0)" in str(err)
     np.testing.assert_array_equal(out, inp + 1)
 
@@ -197,7 +197,6 @@ def test_barrier_not_reached_by_all_waves(tmp_path: Path, io: tuple[np.ndarray, 
     s_cmp_eq_u32 s8, 64
     s_cbranch_scc1 .Lend
     {barrier_or_nothing}
-    s_barrier
     .Lend:
     s_barrier
     s_endpgm

@@ -72,6 +72,7 @@ class OpCtx:
 
     ins: Instr
     n: int
+    arch: str = "gfx942"
 
     # --- immediates ---------------------------------------------------------------
 

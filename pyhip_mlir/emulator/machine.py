@@ -321,6 +321,7 @@ class MachineCtx(OpCtx):
 
     def __init__(self, m: Machine):
         self.m = m
+        self.arch = m.program.arch
 
     def start(self, ins: Instr, g: np.ndarray | slice, n: int) -> None:
         self.ins = ins

@@ -281,6 +281,7 @@ def _run_inst(ft: Any, interp: Interpreter, op: InstOp, args: tuple[Any, ...]) -
     if ins.sem is None:
         raise EmulationError(f"'{op.mnemonic}' is not covered by the emulator (see docs/emulator.md)")
     ctx = SSACtx(st, op, ins, args)
+    ctx.arch = ft.arch
     ins.sem(ctx)
     st.wave_instructions += int(st.active.sum())
     for k, r in enumerate(op.results):
