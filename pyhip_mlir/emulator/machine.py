@@ -273,6 +273,8 @@ class Machine:
         from pyhip_mlir.emulator.memory import MemoryFault
 
         try:
+            if nbytes % 4 == 0:  # the dword path has the one-buffer fast gather
+                return self.memory.read_u32(flat, nbytes // 4).view(np.uint8).reshape(len(flat), nbytes)
             return self.memory.read(flat, nbytes)
         except MemoryFault as e:
             raise self._global_fault(ctx, lanes, e) from None
