@@ -24,7 +24,7 @@ def render(arch: str = "gfx942") -> str:
     from pyhip_mlir.dialects.isa.table import get_table
     from pyhip_mlir.emulator.semantics import SEMANTICS
 
-    table = get_table(arch)
+    table = get_table(arch).instructions
     by_family: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"yes": [], "no": []})
     for mnemonic in sorted(table):
         idef = table[mnemonic]

@@ -137,7 +137,9 @@ def _active_slots(idef: InstrDef, mods: frozenset[str], *, defs: bool) -> list[O
     return [
         s
         for s in idef.operands
-        if (s.is_def if defs else s.is_use) and idef.slot_active(s.name, mods) is not False
+        if (s.is_def if defs else s.is_use)
+        # a tied slot's condition gates its write (an atomic's return), not its read
+        and (idef.slot_active(s.name, mods) is not False or (not defs and s.role == "both"))
     ]
 
 

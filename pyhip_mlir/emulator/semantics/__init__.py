@@ -11,6 +11,7 @@ from pyhip_mlir.emulator.semantics import (  # noqa: F401 - imported for registr
     salu_control,
     valu_cmp,
     valu_cvt,
+    valu_fcmp,
     valu_float,
     valu_int,
     valu_int16,
