@@ -310,6 +310,8 @@ class CodeObjectKernel:
                     "PYHIP_LLVM_OBJDUMP to its path",
                 )
             cmd = [tool, "-d", f"--disassemble-symbols={self.symbol}", self.path]
+            if self.code:  # stop at the function's end: what follows is section padding
+                cmd.insert(2, f"--stop-address={self.address + len(self.code):#x}")
             try:
                 proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
             except OSError as e:

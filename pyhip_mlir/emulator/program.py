@@ -235,7 +235,13 @@ def _decode_inst(op: InstOp, arch: str, pc: int, start: dict[Block, int], label_
             uses.append(Operand(reg=rng, special=special))
             reads.append(rng)
         else:
-            uses.append(Operand(value=val))  # type: ignore[arg-type]
+            named = SPECIAL_SLOTS.get(val) if isinstance(val, str) else None
+            if named is not None:  # vcc_lo, exec_hi, ...: spelled as names, read as SGPRs
+                rng = RegRange(*named)
+                uses.append(Operand(reg=rng, special=val))  # type: ignore[arg-type]
+                reads.append(rng)
+            else:
+                uses.append(Operand(value=val))  # type: ignore[arg-type]
     if len(items) > len(use_slots):
         raise DecodeError(f"{op.mnemonic}: more operands than the table's slots", op)
     defs: list[Operand] = []

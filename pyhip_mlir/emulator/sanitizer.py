@@ -9,7 +9,8 @@ Checks (each a report ``kind``):
                            beyond the workgroup's allocation;
 * ``misaligned``           an LDS access not aligned to its size (warning for global);
 * ``uninitialized``        a read of a register or LDS byte not written in this launch
-                           (active lanes only);
+                           (active lanes only; a multi-dword operand when none of
+                           its dwords was written);
 * ``hazard``               two instructions closer than the wait states a hazard rule
                            requires (``pyhip_mlir.dialects.isa.hazards``);
 * ``barrier``              a workgroup barrier released although some of its waves
@@ -187,10 +188,14 @@ class Sanitizer:
                     )
 
     def _check_initialized(self, ctx: OpCtx, ins: Instr, g: np.ndarray | slice, waves: np.ndarray) -> None:
+        """A register operand is reported when none of its dwords was written (per active
+        lane for vector registers): compilers legitimately read tuples that are partly
+        undefined, such as the unused high half of v_mad_u64_u32's accumulator."""
         lanes = None
         for r in ins.reads:
             if r.file == "s":
                 bad = ~self.s_written[g, r.first : r.first + r.count]
+                bad &= bad.all(axis=1, keepdims=True)  # see _check_initialized's docstring
                 if bad.any():
                     w, k = np.argwhere(bad)[0]
                     self._uninit(ins, f"s{r.first + k}" if r.first + k < 102 else _special_name(r.first + k),
@@ -204,6 +209,7 @@ class Sanitizer:
                     lanes = ctx.exec_lanes()
                 wr = (self.v_written if r.file == "v" else self.a_written)[g, :, r.first : r.first + r.count]
                 bad = ~wr & lanes[..., None]
+                bad &= bad.all(axis=2, keepdims=True)
                 if bad.any():
                     w, lane, k = np.argwhere(bad)[0]
                     self._uninit(ins, f"{r.file}{r.first + k}", int(waves[w]), int(lane))
