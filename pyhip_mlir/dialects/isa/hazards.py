@@ -6,6 +6,9 @@ one row per hazard with the producer class, the consumer class, how they must
 overlap, the wait states, and the architectures that have it. The facts are those of
 /shared/ISA_NOTES.md (from LLVM's ``GCNHazardRecognizer.cpp``, which guards the
 VALU-SGPR rules by ``hasVDecCoExecHazard`` = gfx940 instructions, i.e. gfx942/gfx950).
+The MFMA rows follow ``checkMAIHazards90A``/``checkMAIVALUHazards`` there: wait states
+grow with the producer's passes, DGEMM (f64) has its own numbers, and on gfx940 the
+f32-input MFMAs (not "XDL") need one wait state less than the others.
 
 :class:`HazardRules` answers ``required(producer, consumer)`` for any objects with
 ``idef`` (an :class:`~pyhip_mlir.dialects.isa.table.InstrDef`), ``reads``/``writes``
@@ -99,33 +102,116 @@ def _vgpr_reads(c: Any) -> set[int]:
     return _regs(c.reads, "v") | _regs(c.reads, "a")
 
 
-# A rule: (name, archs, producer test, consumer test, overlap test, wait states). The
-# wait states may depend on the producer (MFMA passes).
 Overlap = Callable[[Any, Any], bool]
-States = Callable[[Any], int] | int
 
 
 @dataclass(frozen=True)
 class Rule:
+    """A hazard: producer and consumer tests, then either an ``overlap`` test and a
+    fixed number of ``states``, or (``overlap`` None) ``states(p, c, arch)`` giving the
+    wait states directly (0: no hazard) for rules whose count depends on both."""
+
     name: str
     archs: tuple[str, ...]
     producer: Callable[[Any], bool]
     consumer: Callable[[Any], bool]
-    overlap: Overlap
-    states: States
+    overlap: Overlap | None
+    states: Any
 
-    def wait_states(self, p: Any) -> int:
-        return self.states(p) if callable(self.states) else self.states
+    def required(self, p: Any, c: Any, arch: str) -> int:
+        if self.overlap is None:
+            return int(self.states(p, c, arch))
+        return int(self.states) if self.overlap(p, c) else 0
 
 
 def _passes(p: Any) -> int:
     return int(p.idef.mfma_passes or 8)
 
 
-def _mfma_d_to_srcc_partial(p: Any, c: Any) -> bool:
+def is_dgemm(i: Any) -> bool:
+    return is_mfma(i) and "_f64" in i.idef.base
+
+
+def is_xdl(i: Any, arch: str) -> bool:
+    """LLVM's isXDL: MFMAs other than DGEMM; on gfx940 also not the f32-input ones
+    (which run on the SMFMA path and need one wait state less)."""
+    if not is_mfma(i) or is_dgemm(i):
+        return False
+    if arch not in GFX940:
+        return True
+    b = i.idef.base
+    return not (b.endswith("f32") and not b.endswith("xf32"))
+
+
+def _d_overlaps(p: Any, regs: set[int]) -> bool:
+    return bool(_vgprs_written(p) & regs)
+
+
+def mfma_to_mfma(p: Any, c: Any, arch: str) -> int:
+    """Wait states between MFMA ``p`` writing D and MFMA ``c`` reading it (0: none)."""
     d = _vgprs_written(p)
+    n = _passes(p)
+    need = 0
     srcc = _mfma_srcc(c)
-    return bool(d & srcc) and d != srcc
+    if d & srcc:
+        if d == srcc:  # the same accumulator: forwarded
+            if is_dgemm(p) and is_dgemm(c) and n == 4:
+                need = 4
+            elif arch in GFX940 and not is_xdl(p, arch) and not is_dgemm(p) and n == 2:
+                need = 2
+        elif is_dgemm(p):
+            if not is_xdl(c, arch):
+                need = 9 if n > 4 else 4
+        elif arch in GFX940:
+            if not (is_xdl(c, arch) and not is_xdl(p, arch)):
+                need = n + 1 if is_xdl(p, arch) else n
+        else:
+            need = n + 1 if is_dgemm(c) else n
+    if d & _mfma_srcab(c):
+        if is_dgemm(p):
+            ab = 11 if n > 4 else 6
+        elif arch in GFX940:
+            ab = n + 3 if is_xdl(p, arch) else n + 2
+        else:
+            ab = n + 3
+        need = max(need, ab)
+    return need
+
+
+def mfma_to_other(p: Any, c: Any, arch: str) -> int:
+    """Wait states between MFMA ``p`` writing D and a VALU/memory op reading or writing it."""
+    d = _vgprs_written(p)
+    n = _passes(p)
+    mem = is_vmem(c) or c.idef.family == "DS"
+    need = 0
+    if d & _vgpr_reads(c):
+        if is_dgemm(p):
+            need = (9 if n == 4 else 18) if mem else (6 if n == 4 else 11)
+        elif arch in GFX940:
+            need = n + 3 if is_xdl(p, arch) else n + 2
+        else:
+            need = n + 3
+    if is_valu(c) and d & _vgprs_written(c):
+        if is_dgemm(p):
+            waw = 6 if n == 4 else 11
+        elif arch in GFX940:
+            waw = n + 3 if is_xdl(p, arch) else n + 2
+        else:
+            waw = n + 3
+        need = max(need, waw)
+    return need
+
+
+_WAR = {2: 1, 4: 3, 8: 7, 16: 15}
+
+
+def srcc_read_to_valu_write(p: Any, c: Any, arch: str) -> int:
+    """An MFMA reading SrcC, then a VALU overwriting it (XDL MFMAs on gfx940)."""
+    if is_dgemm(p) or (arch in GFX940 and not is_xdl(p, arch)):
+        return 0
+    if _mfma_srcc(p) & _vgprs_written(c) and not (_vgprs_written(p) >= _mfma_srcc(p)):
+        return _WAR.get(_passes(p), 15)
+    return 0
 
 
 RULES: tuple[Rule, ...] = (
@@ -155,20 +241,13 @@ RULES: tuple[Rule, ...] = (
     Rule("SALU writes M0 -> s_movrel/s_sendmsg/LDS DMA/GDS", ALL, is_salu,
          lambda c: c.idef.base.startswith(("s_movrel", "s_sendmsg")) or "lds" in c.mods or "gds" in c.mods,
          lambda p, c: M0_REG in _sgprs_written(p), 1),
-    Rule("VALU writes VGPR -> MFMA reads it", ALL, is_valu, is_mfma,
-         lambda p, c: bool(_vgprs_written(p) & _vgpr_reads(c)), 2),
+    Rule("VALU writes VGPR -> MFMA reads it", ALL, lambda p: is_valu(p) and not p.idef.base.startswith("v_dot"),
+         is_mfma, lambda p, c: bool(_vgprs_written(p) & _vgpr_reads(c)), 2),
     Rule("VALU writes EXEC -> MFMA", ALL, is_valu, is_mfma, lambda p, c: _writes_exec(p), 4),
-    Rule("MFMA result -> MFMA SrcC overlapping partly", ALL, is_mfma, is_mfma,
-         _mfma_d_to_srcc_partial, lambda p: _passes(p) + 1),
-    Rule("MFMA result -> MFMA SrcA/SrcB", ALL, is_mfma, is_mfma,
-         lambda p, c: bool(_vgprs_written(p) & _mfma_srcab(c)), lambda p: _passes(p) + 3),
+    Rule("MFMA result -> MFMA source", ALL, is_mfma, is_mfma, None, mfma_to_mfma),
     Rule("MFMA result -> VALU/VMEM/DS/FLAT read or VALU write", ALL, is_mfma,
-         lambda c: is_valu(c) or is_vmem(c) or c.idef.family == "DS",
-         lambda p, c: bool(_vgprs_written(p) & (_vgpr_reads(c) | _vgprs_written(c))),
-         lambda p: _passes(p) + 3),
-    Rule("MFMA reads SrcC -> VALU overwrites it", ALL, is_mfma, is_valu,
-         lambda p, c: bool(_mfma_srcc(p) & _vgprs_written(c)) and not (_vgprs_written(p) >= _mfma_srcc(p)),
-         lambda p: 2 * _passes(p) - 1),
+         lambda c: is_valu(c) or is_vmem(c) or c.idef.family == "DS", None, mfma_to_other),
+    Rule("MFMA reads SrcC -> VALU overwrites it", ALL, is_mfma, is_valu, None, srcc_read_to_valu_write),
 )
 
 
@@ -183,8 +262,8 @@ class HazardRules:
         """The largest wait-state requirement between the two, with its rule name."""
         best: tuple[int, str] | None = None
         for r in self.rules:
-            if r.producer(producer) and r.consumer(consumer) and r.overlap(producer, consumer):
-                n = r.wait_states(producer)
-                if best is None or n > best[0]:
+            if r.producer(producer) and r.consumer(consumer):
+                n = r.required(producer, consumer, self.arch)
+                if n > 0 and (best is None or n > best[0]):
                     best = (n, r.name)
         return best
