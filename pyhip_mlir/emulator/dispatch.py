@@ -133,10 +133,9 @@ def _batch_launch(program: Program, desc: Any, grid: tuple[int, int, int], block
             if name.startswith("workgroup_id_"):
                 s[:, sg] = wg_ids[:, "xyz".index(name[-1])]
             m.san.mark_written(slice(None), RegRange("s", sg, 1))
-        s[:, EXEC : EXEC + 2] = bits.split64(bits.lanes_to_mask(active))
-        m.san.mark_written(slice(None), RegRange("s", EXEC, 2))
-        if m.vgpr.shape[2] >= 1:
-            m.vgpr[:, :, 0] = packed
+        m.write(slice(None), RegRange("s", EXEC, 2), bits.split64(bits.lanes_to_mask(active))[:, None, :], None)
+        if m.vgpr.shape[1] >= 1:
+            m.vgpr[:, 0, :] = packed
             m.san.mark_written(slice(None), RegRange("v", 0, 1))
 
     return Launch(n_waves=n, wg_of_wave=wg_of_wave, wg_ids=wg_ids, wave_in_wg=wave_in_wg,

@@ -74,8 +74,11 @@ class Machine:
         na = max(program.max_agpr, 1)
         self.sgpr = np.zeros((w, 128), dtype=U32)
         self.scc = np.zeros(w, dtype=bool)
-        self.vgpr = np.zeros((w, 64, nv), dtype=U32)
-        self.agpr = np.zeros((w, 64, na), dtype=U32)
+        # (wave, register, lane): a register's 64 lanes are contiguous, so the common
+        # one-register write is one contiguous store per wave.
+        self.vgpr = np.zeros((w, nv, 64), dtype=U32)
+        self.agpr = np.zeros((w, na, 64), dtype=U32)
+        self.exec_bool = np.zeros((w, 64), dtype=bool)  # EXEC as lanes, kept in sync
         self.pc = np.zeros(w, dtype=np.int64)
         self.done = np.zeros(w, dtype=bool)
         self.at_barrier = np.zeros(w, dtype=bool)
@@ -97,26 +100,31 @@ class Machine:
             return self.sgpr[g, r.first : r.first + r.count][:, None, :]
         if r.file == "scc":
             return self.scc[g].astype(U32)[:, None, None]
-        return self.file(r.file)[g, :, r.first : r.first + r.count]
+        return self.file(r.file)[g, r.first : r.first + r.count, :].transpose(0, 2, 1)
 
     def write(self, g: np.ndarray | slice, r: RegRange, words: np.ndarray, lanes: np.ndarray | None) -> None:
         if r.file == "s":
             if words.shape[1] != 1:
                 raise EmulationError(f"a per-lane value written to scalar register {r}")
             self.sgpr[g, r.first : r.first + r.count] = words[:, 0, :]
+            if r.first <= EXEC + 1 and r.first + r.count > EXEC:
+                self.exec_bool[g] = bits.mask_to_lanes(bits.join64(self.sgpr[g, EXEC : EXEC + 2]))
         elif r.file == "scc":
             self.scc[g] = words[:, 0, 0] != 0
         else:
             arr = self.file(r.file)
-            sl = (g, slice(None), slice(r.first, r.first + r.count))
+            sl = (g, slice(r.first, r.first + r.count), slice(None))
+            src = np.broadcast_to(words, (words.shape[0], 64, r.count)).transpose(0, 2, 1)
             if lanes is None:
-                arr[sl] = words
+                arr[sl] = src
+            elif isinstance(g, slice):  # a view: write the active lanes in place
+                np.copyto(arr[sl], src, where=lanes[:, None, :])
             else:
-                arr[sl] = np.where(lanes[..., None], words, arr[sl])
+                arr[sl] = np.where(lanes[:, None, :], src, arr[sl])
         self.san.on_write(g, r, lanes)
 
     def exec_lanes(self, g: np.ndarray | slice) -> np.ndarray:
-        return bits.mask_to_lanes(bits.join64(self.sgpr[g, EXEC : EXEC + 2]))
+        return self.exec_bool[g]
 
     # --- scheduling ---------------------------------------------------------------
 
@@ -367,8 +375,8 @@ class MachineCtx(OpCtx):
             self._exec = None
 
     def exec_lanes(self) -> np.ndarray:
-        if self._exec is None:
-            self._exec = self.m.exec_lanes(self.g)
+        if self._exec is None:  # a copy: the instruction may write EXEC after reading it
+            self._exec = self.m.exec_lanes(self.g).copy()
         return self._exec
 
     def set_exec(self, lanes: np.ndarray) -> None:

@@ -105,12 +105,13 @@ class Sanitizer:
         w = m.W
         if not self.enabled:
             return
-        self.pend = {f: np.zeros((w, m.file(f).shape[-1] if f != "s" else 128), dtype=np.int16) for f in "sva"}
+        self.pend = {f: np.zeros((w, m.file(f).shape[1] if f != "s" else 128), dtype=np.int16) for f in "sva"}
         self.pend_pc = {f: np.full(self.pend[f].shape, -1, dtype=np.int32) for f in "sva"}
         self.any_pending = False
         self.s_written = np.zeros((w, 128), dtype=bool)
-        self.v_written = np.zeros(m.vgpr.shape, dtype=bool)
-        self.a_written = np.zeros(m.agpr.shape, dtype=bool)
+        # (wave, lane, register): the lanes a read checks are the last axis' neighbours
+        self.v_written = np.zeros((w, 64, m.vgpr.shape[1]), dtype=bool)
+        self.a_written = np.zeros((w, 64, m.agpr.shape[1]), dtype=bool)
         self.scc_written = np.zeros(w, dtype=bool)
         self.lds_written = np.zeros(m.lds.shape, dtype=bool)
         self.hist_pc = np.full((w, HISTORY), -1, dtype=np.int32)

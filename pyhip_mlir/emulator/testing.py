@@ -47,13 +47,13 @@ class Snapshot:
     machine: Machine
 
     def v(self, i: int) -> np.ndarray:
-        return self.machine.vgpr[0, :, i].copy()
+        return self.machine.vgpr[0, i, :].copy()
 
     def vf(self, i: int) -> np.ndarray:
         return self.v(i).view(np.float32)
 
     def a(self, i: int) -> np.ndarray:
-        return self.machine.agpr[0, :, i].copy()
+        return self.machine.agpr[0, i, :].copy()
 
     def s(self, i: int) -> int:
         return int(self.machine.sgpr[0, i])
@@ -146,8 +146,8 @@ def run_snippet(
         gm.register(arr, name=f"memory[{i}]")
 
     def init(m: Machine) -> None:
-        m.sgpr[0, 126:128] = [exec_mask & 0xFFFFFFFF, exec_mask >> 32]
-        m.san.mark_written(slice(None), RegRange("s", 126, 2))
+        m.write(slice(None), RegRange("s", 126, 2),
+                np.array([[[exec_mask & 0xFFFFFFFF, exec_mask >> 32]]], dtype=np.uint32), None)
         for name, value in regs.items():
             r = parse_reg(name)
             if r.file == "scc":
@@ -158,9 +158,9 @@ def run_snippet(
                     words = [(v >> (32 * k)) & 0xFFFFFFFF for k in range(r.count)]
                 else:
                     words = [int(x) & 0xFFFFFFFF for x in np.asarray(value).reshape(-1)]
-                m.sgpr[0, r.first : r.first + r.count] = words
+                m.write(slice(None), r, np.array([[words]], dtype=np.uint32), None)
             else:
-                m.file(r.file)[0, :, r.first : r.first + r.count] = lane_words(value, r.count)
+                m.file(r.file)[0, r.first : r.first + r.count, :] = lane_words(value, r.count).T
             m.san.mark_written(slice(None), r)
 
     launch = Launch(
