@@ -34,17 +34,22 @@ builtin.module {
     %c_lo = cdna.extract %c[0] : !cdna.sgpr<s[8:9]> -> !cdna.sgpr<s8>
     %c_hi = cdna.extract %c[1] : !cdna.sgpr<s[8:9]> -> !cdna.sgpr<s9>
     // 64-bit addresses &a[i] (v[4:5]), &b[i] (v[6:7]), &c[i] (v[8:9]). A VALU op may
-    // read one SGPR (vcc included), so the high words go through a VGPR first.
+    // read one SGPR (vcc included), so the high words go through a VGPR first. On
+    // gfx942 a VALU reading VCC needs 2 wait states after the VALU that wrote it: the
+    // v_mov between gives one, s_nop 0 the other.
     %pa0, %ca = cdna.v_add_co_u32 %a_lo, %off implicit(%ex : exec) : (!cdna.sgpr<s4>, !cdna.vgpr<v2>) -> (!cdna.vgpr<v4>, !cdna.vcc)
     %ha = cdna.v_mov_b32 %a_hi implicit(%ex : exec) : (!cdna.sgpr<s5>) -> !cdna.vgpr<v5>
+    cdna.s_nop 0
     %pa1, %ca1 = cdna.v_addc_co_u32 0, %ha, %ca implicit(%ex : exec) : (!cdna.vgpr<v5>, !cdna.vcc) -> (!cdna.vgpr<v5>, !cdna.vcc)
     %pa = cdna.build %pa0, %pa1 : !cdna.vgpr<v4>, !cdna.vgpr<v5> -> !cdna.vgpr<v[4:5]>
     %pb0, %cb = cdna.v_add_co_u32 %b_lo, %off implicit(%ex : exec) : (!cdna.sgpr<s6>, !cdna.vgpr<v2>) -> (!cdna.vgpr<v6>, !cdna.vcc)
     %hb = cdna.v_mov_b32 %b_hi implicit(%ex : exec) : (!cdna.sgpr<s7>) -> !cdna.vgpr<v7>
+    cdna.s_nop 0
     %pb1, %cb1 = cdna.v_addc_co_u32 0, %hb, %cb implicit(%ex : exec) : (!cdna.vgpr<v7>, !cdna.vcc) -> (!cdna.vgpr<v7>, !cdna.vcc)
     %pb = cdna.build %pb0, %pb1 : !cdna.vgpr<v6>, !cdna.vgpr<v7> -> !cdna.vgpr<v[6:7]>
     %pc0, %cc = cdna.v_add_co_u32 %c_lo, %off implicit(%ex : exec) : (!cdna.sgpr<s8>, !cdna.vgpr<v2>) -> (!cdna.vgpr<v8>, !cdna.vcc)
     %hc = cdna.v_mov_b32 %c_hi implicit(%ex : exec) : (!cdna.sgpr<s9>) -> !cdna.vgpr<v9>
+    cdna.s_nop 0
     %pc1, %cc1 = cdna.v_addc_co_u32 0, %hc, %cc implicit(%ex : exec) : (!cdna.vgpr<v9>, !cdna.vcc) -> (!cdna.vgpr<v9>, !cdna.vcc)
     %pc = cdna.build %pc0, %pc1 : !cdna.vgpr<v8>, !cdna.vgpr<v9> -> !cdna.vgpr<v[8:9]>
     // c[i] = a[i] + b[i]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for the README's commands. Idempotent: installs only what is missing.
-#   bash scripts/dev.sh example   # compile examples/vector_add.mlir to gfx942 asm and a code object
+#   bash scripts/dev.sh example   # compile examples/vector_add.mlir to gfx942 asm and a code object,
+#                                 # then run it on the emulator against numpy
 #   bash scripts/dev.sh test      # run every test (pytest, which also runs the lit suite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +51,7 @@ case "$cmd" in
         cat "$out.s"
         clang-22 -x assembler -target amdgcn-amd-amdhsa -mcpu=gfx942 "$out.s" -o "$out.co"
         echo "# assembled: $out.co ($(stat -c %s "$out.co") bytes)" >&2
+        python examples/emulate_vector_add.py "$out.co" 1000
         ;;
     test)
         setup

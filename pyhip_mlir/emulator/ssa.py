@@ -19,12 +19,30 @@ What differs from the machine, by design of the IR:
   of the launch; a divergent one is an error that says to use ``cdna.if``.
 
 Barriers need every wave of the workgroup in step: an ``s_barrier`` reached while
-some waves are masked off is reported like the machine's barrier check.
+some waves of a workgroup are masked off (a cdna.if/while diverging *within* the
+workgroup) is an error; conditions that differ only between workgroups are fine.
+
+Details a reader of results should know:
+
+* a lane-mask condition (``!cdna.vcc`` or ``!cdna.sgpr<2>``) of ``cdna.if``/``cdna.while``
+  is a wave-level test, "any lane set"; the IR states the EXEC its region's vector
+  instructions use explicitly, so the structured op itself changes no EXEC;
+* a destination slot the table lists as a pure def has no old value in SSA: parts an
+  instruction leaves unwritten (EXEC-off lanes, the other half of a 16-bit result, DPP
+  lanes without a valid source, the accumulator SMFMAC reads from its destination)
+  read as 0;
+* memory effects (global, LDS, scalar stores) happen only for active waves, in
+  program order over all waves at once; global faults and LDS accesses beyond the
+  kernel's ``lds_bytes`` raise :class:`EmulationError` naming the instruction;
+* ``cdna.get_reg`` (physical register contents) is refused: allocated code with
+  registers written elsewhere runs on the machine emulator (``emulator.launch``);
+* errors surface as the original exception, without the module dump xDSL attaches.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -41,6 +59,7 @@ from xdsl.interpreter import (
 from xdsl.ir import Operation
 from xdsl.traits import IsTerminator
 
+from pyhip_mlir.diagnostics import location_of
 from pyhip_mlir.dialects.cdna.inst import InstOp, is_terminator_mnemonic
 from pyhip_mlir.dialects.cdna.kernel import KernelOp, arch_of
 from pyhip_mlir.dialects.cdna.pseudo import (
@@ -49,6 +68,7 @@ from pyhip_mlir.dialects.cdna.pseudo import (
     CopyOp,
     ExtractOp,
     FallthroughOp,
+    GetRegOp,
     IfOp,
     WhileOp,
     YieldOp,
@@ -56,9 +76,11 @@ from pyhip_mlir.dialects.cdna.pseudo import (
 from pyhip_mlir.dialects.cdna.types import RegType, SpecialRegType
 from pyhip_mlir.emulator import bits
 from pyhip_mlir.emulator.ctx import EmulationError, OpCtx
+from pyhip_mlir.emulator.memory import MemoryFault
 from pyhip_mlir.emulator.program import Instr, decode_op
 
 U32 = np.uint32
+_SUPPORTED = (CopyOp, BuildOp, ExtractOp, FallthroughOp, YieldOp, ConditionOp, IfOp, WhileOp)
 
 
 def _lanes_of(t: Any) -> int:
@@ -87,6 +109,8 @@ class SSAState:
         self.wave_instructions = 0
         self.ended = np.zeros(n, dtype=bool)
         self.error: Exception | None = None
+        self.steps = 0  # instructions executed (each by all active waves at once)
+        self.max_steps: int | None = None
 
 
 class SSACtx(OpCtx):
@@ -116,6 +140,9 @@ class SSACtx(OpCtx):
         cur = self.results[j]
         if cur is not None:
             return cur
+        tied = self._tied_input(j)
+        if tied is not None:  # d16 loads, v_fmac, v_writelane: the old value is an operand
+            return tied
         t = self.op.results[j].type
         return np.zeros((self.n, _lanes_of(t), _dwords(t)), dtype=U32)
 
@@ -126,8 +153,7 @@ class SSACtx(OpCtx):
         if L == 1 and words.shape[1] != 1:
             raise EmulationError(f"{self.ins.mnemonic}: per-lane result for scalar {t}")
         if lanes is not None and L == 64:
-            base = self._tied_input(j)
-            w = np.where(lanes[..., None], w, base if base is not None else self._read_def(j))
+            w = np.where(lanes[..., None], w, self._read_def(j))
         self.results[j] = np.ascontiguousarray(w, dtype=U32)
 
     def _tied_input(self, j: int) -> np.ndarray | None:
@@ -207,45 +233,61 @@ class SSACtx(OpCtx):
             lanes = np.ones(shape, dtype=bool)
         return np.broadcast_to(lanes, np.broadcast_shapes(shape, np.shape(lanes))) & self.st.active[:, None]
 
-    def _flat(self, space: str, addr: np.ndarray, lanes: np.ndarray) -> np.ndarray:
+    def _flat(self, space: str, addr: np.ndarray, lanes: np.ndarray, nbytes: int) -> np.ndarray:
         a = np.broadcast_to(addr, lanes.shape)[lanes].astype(np.uint64)
         if space == "lds":
-            raw = a
-            if (raw + 1 > np.uint64(self.st.lds_bytes)).any():
-                raise EmulationError(f"{self.ins.mnemonic}: LDS address outside the workgroup's "
-                                     f"{self.st.lds_bytes} bytes")
+            bad = a + np.uint64(nbytes) > np.uint64(self.st.lds_bytes)
+            if bad.any():
+                k = int(np.argmax(bad))
+                wave, lane = (int(x) for x in np.argwhere(lanes)[k])
+                raise EmulationError(
+                    f"{self._where()}: LDS address {int(a[k]):#x} ({nbytes} bytes, wave {wave} lane "
+                    f"{lane}) is outside the workgroup's {self.st.lds_bytes} bytes (kernel lds_bytes)"
+                )
             wg = np.broadcast_to(self.st.wg_of_wave[:, None], lanes.shape)[lanes]
-            return raw + wg.astype(np.uint64) * np.uint64(self.st.lds_bytes)
+            return a + wg.astype(np.uint64) * np.uint64(self.st.lds_bytes)
         return a
+
+    def _where(self) -> str:
+        return f"{self.ins.mnemonic} ({self.ins.loc})" if self.ins.loc else self.ins.mnemonic
+
+    def _fault(self, e: Exception) -> EmulationError:
+        return EmulationError(f"{self._where()}: {getattr(e, 'message', e)}")
 
     def mem_read(self, space: str, addr: np.ndarray, nbytes: int, lanes: np.ndarray) -> np.ndarray:
         lanes = self._gate(addr, lanes)
         out = np.zeros((*lanes.shape, nbytes), dtype=np.uint8)
         if lanes.any():
-            flat = self._flat(space, addr, lanes)
+            flat = self._flat(space, addr, lanes, nbytes)
             if space == "lds":
                 out[lanes] = self.st.lds[(flat[:, None] + np.arange(nbytes, dtype=np.uint64)).astype(np.int64)]
             else:
-                out[lanes] = self.st.memory.read(flat, nbytes)
+                try:
+                    out[lanes] = self.st.memory.read(flat, nbytes)
+                except MemoryFault as e:
+                    raise self._fault(e) from None
         return out
 
     def mem_write(self, space: str, addr: np.ndarray, data: np.ndarray, lanes: np.ndarray) -> None:
         lanes = self._gate(addr, lanes)
         if not lanes.any():
             return
-        flat = self._flat(space, addr, lanes)
+        flat = self._flat(space, addr, lanes, data.shape[-1])
         d = np.broadcast_to(data, (*lanes.shape, data.shape[-1]))[lanes]
         if space == "lds":
             self.st.lds[(flat[:, None] + np.arange(d.shape[-1], dtype=np.uint64)).astype(np.int64)] = d
         else:
-            self.st.memory.write(flat, np.ascontiguousarray(d, dtype=np.uint8))
+            try:
+                self.st.memory.write(flat, np.ascontiguousarray(d, dtype=np.uint8))
+            except MemoryFault as e:
+                raise self._fault(e) from None
 
     def mem_atomic(self, space, addr, nbytes, op, data, dtype, lanes):  # noqa: ANN001, ANN201
         lanes = self._gate(addr, lanes)
         out = np.zeros(lanes.shape, dtype=dtype)
         if not lanes.any():
             return out
-        flat = self._flat(space, addr, lanes)
+        flat = self._flat(space, addr, lanes, nbytes)
         d = np.broadcast_to(data, lanes.shape)[lanes]
         if space == "lds":
             dt = np.dtype(dtype)
@@ -258,14 +300,44 @@ class SSACtx(OpCtx):
                 self.st.lds[a : a + nbytes] = new.view(np.uint8)
             out[lanes] = old
         else:
-            out[lanes] = self.st.memory.atomic(flat, nbytes, op, d, dtype)
+            try:
+                out[lanes] = self.st.memory.atomic(flat, nbytes, op, d, dtype)
+            except MemoryFault as e:
+                raise self._fault(e) from None
         return out
 
     def deliver(self, j: int, words: np.ndarray, lanes: np.ndarray | None) -> None:
+        if lanes is None and _lanes_of(self.op.results[j].type) == 64:
+            lanes = self.exec_lanes()  # as the machine: a vector load writes the EXEC lanes
         self._write_reg(j, np.asarray(words, dtype=U32), lanes)
 
     def memory_op(self, counter: str) -> None:
         pass
+
+
+class _Abort(BaseException):
+    """Carries an error out of xDSL's interpreter untouched.
+
+    xDSL catches every ``Exception`` an op implementation raises and attaches a print
+    of the whole module to it, once per enclosing op: slow for large kernels and
+    unreadable in a message. The implementations here store the error in
+    :attr:`SSAState.error` and raise this instead (not an ``Exception``, so xDSL lets
+    it pass); :func:`interpret_kernel` re-raises the stored error.
+    """
+
+
+def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def run(ft: Any, interp: Interpreter, op: Operation, args: tuple[Any, ...]) -> Any:
+        try:
+            return fn(ft, interp, op, args)
+        except _Abort:
+            raise
+        except Exception as e:
+            ft.state.error = e
+            raise _Abort from None
+
+    return run
 
 
 def _run_inst(ft: Any, interp: Interpreter, op: InstOp, args: tuple[Any, ...]) -> tuple[tuple[Any, ...], Any]:
@@ -279,7 +351,11 @@ def _run_inst(ft: Any, interp: Interpreter, op: InstOp, args: tuple[Any, ...]) -
         ins.sem = SEMANTICS.get(ins.base)
         st.decoded[op] = ins
     if ins.sem is None:
-        raise EmulationError(f"'{op.mnemonic}' is not covered by the emulator (see docs/emulator.md)")
+        where = f" at {ins.loc}" if ins.loc else ""
+        raise EmulationError(f"'{op.mnemonic}'{where} is not covered by the emulator (see docs/emulator.md)")
+    st.steps += 1
+    if st.max_steps is not None and st.steps > st.max_steps:
+        raise EmulationError(f"no end after {st.max_steps} instructions (max_steps); last: {op.mnemonic}")
     ctx = SSACtx(st, op, ins, args)
     ctx.arch = ft.arch
     ins.sem(ctx)
@@ -293,32 +369,31 @@ def _run_inst(ft: Any, interp: Interpreter, op: InstOp, args: tuple[Any, ...]) -
     if op.mnemonic.startswith("s_endpgm"):
         return values, ReturnedValues(())
     targets = list(op.targets)
+    if not targets:
+        raise EmulationError(f"{op.mnemonic}: indirect branches are not supported by the SSA interpreter")
     if op.mnemonic.startswith("s_branch"):
         return values, Successor(targets[0], ())
     taken = ctx.taken if ctx.taken is not None else np.zeros(st.n, dtype=bool)
     live = taken[st.active]
     if live.any() and not live.all():
+        waves = np.flatnonzero(st.active)
+        yes, no = int(waves[np.argmax(live)]), int(waves[np.argmin(live)])
         raise EmulationError(
-            f"{op.mnemonic} at {ins.loc or '?'}: waves take different paths; the SSA interpreter "
-            "needs wave-uniform CFG branches (use cdna.if/cdna.while for divergent control flow)"
+            f"{op.mnemonic}{' at ' + ins.loc if ins.loc else ''}: waves take different paths "
+            f"(wave {yes} branches, wave {no} does not); the SSA interpreter needs wave-uniform "
+            "CFG branches (use cdna.if/cdna.while for divergent control flow)"
         )
     return values, Successor(targets[0] if live.any() else targets[1], ())
 
 
+@_guarded
 def _run_plain(ft: Any, interp: Interpreter, op: InstOp, args: tuple[Any, ...]) -> tuple[Any, ...]:
-    try:
-        return _run_inst(ft, interp, op, args)[0]
-    except Exception as e:
-        ft.state.error = e  # xDSL wraps errors in a dump of the module: keep ours
-        raise
+    return _run_inst(ft, interp, op, args)[0]
 
 
+@_guarded
 def _run_terminator(ft: Any, interp: Interpreter, op: InstOp, args: tuple[Any, ...]) -> tuple[Any, Any]:
-    try:
-        values, term = _run_inst(ft, interp, op, args)
-    except Exception as e:
-        ft.state.error = e
-        raise
+    values, term = _run_inst(ft, interp, op, args)
     return term, values
 
 
@@ -331,29 +406,35 @@ class CdnaFunctions(InterpreterFunctions):
         self.arch = arch
 
     @impl(CopyOp)
+    @_guarded
     def run_copy(self, interp: Interpreter, op: CopyOp, args: tuple[Any, ...]) -> tuple[Any, ...]:
         return (args[0].copy(),)
 
     @impl(BuildOp)
+    @_guarded
     def run_build(self, interp: Interpreter, op: BuildOp, args: tuple[Any, ...]) -> tuple[Any, ...]:
         L = _lanes_of(op.res.type)
         parts = [np.broadcast_to(a, (a.shape[0], L, a.shape[2])) for a in args]
         return (np.concatenate(parts, axis=2),)
 
     @impl(ExtractOp)
+    @_guarded
     def run_extract(self, interp: Interpreter, op: ExtractOp, args: tuple[Any, ...]) -> tuple[Any, ...]:
         o = op.offset.data
         return (args[0][:, :, o : o + _dwords(op.res.type)].copy(),)
 
     @impl_terminator(FallthroughOp)
+    @_guarded
     def run_fallthrough(self, interp: Interpreter, op: FallthroughOp, args: tuple[Any, ...]):  # noqa: ANN201
         return Successor(op.dest, ()), ()
 
     @impl_terminator(YieldOp)
+    @_guarded
     def run_yield(self, interp: Interpreter, op: YieldOp, args: tuple[Any, ...]):  # noqa: ANN201
         return ReturnedValues(args), ()
 
     @impl_terminator(ConditionOp)
+    @_guarded
     def run_condition(self, interp: Interpreter, op: ConditionOp, args: tuple[Any, ...]):  # noqa: ANN201
         return ReturnedValues(args), ()
 
@@ -363,6 +444,7 @@ class CdnaFunctions(InterpreterFunctions):
         return bits.join64(value[:, 0, :2]) != 0  # a lane mask: any lane
 
     @impl(IfOp)
+    @_guarded
     def run_if(self, interp: Interpreter, op: IfOp, args: tuple[Any, ...]) -> tuple[Any, ...]:
         st = self.state
         cond = self._wave_cond(args[0], op.cond.type) & st.active
@@ -384,6 +466,7 @@ class CdnaFunctions(InterpreterFunctions):
         return tuple(results)
 
     @impl(WhileOp)
+    @_guarded
     def run_while(self, interp: Interpreter, op: WhileOp, args: tuple[Any, ...]) -> tuple[Any, ...]:
         st = self.state
         saved = st.active
@@ -411,6 +494,7 @@ class CdnaFunctions(InterpreterFunctions):
 def interpret_kernel(kernel: KernelOp, entry_values: Sequence[np.ndarray], state: SSAState) -> None:
     """Run ``kernel``'s body with the entry block arguments ``entry_values``."""
     arch = arch_of(kernel)
+    _check_supported(kernel)
     interp = Interpreter(ModuleOp([]) if kernel.parent is None else kernel.parent_op() or ModuleOp([]))  # type: ignore[arg-type]
     funcs = CdnaFunctions(state, arch)
     interp.register_implementations(funcs)
@@ -430,26 +514,38 @@ def interpret_kernel(kernel: KernelOp, entry_values: Sequence[np.ndarray], state
     state.error = None
     try:
         interp.run_ssacfg_region(kernel.body, tuple(entry_values), kernel.sym_name.data)
-    except Exception:
-        if state.error is not None:
-            err = state.error
-            if hasattr(err, "__notes__"):
-                del err.__notes__  # xDSL attaches a dump of the whole module
-            raise err from None
-        raise
+    except _Abort:
+        assert state.error is not None
+        raise state.error from None
 
 
-def interpret(kernel: KernelOp, grid: Any, block: Any, *args: Any) -> SSAState:
+def _check_supported(kernel: KernelOp) -> None:
+    """Refuse ops the interpreter has no meaning for, before running anything."""
+    for op in kernel.body.walk():
+        if not isinstance(op, (InstOp, *_SUPPORTED)):
+            where = location_of(op)
+            at = f" at {where.filename.data}:{where.line.data}:{where.column.data}" if where else ""
+            hint = (" (physical registers: run allocated code on the machine emulator, "
+                    "emulator.launch)" if isinstance(op, GetRegOp) else "")
+            raise EmulationError(f"{op.name}{at} is not supported by the SSA interpreter{hint}")
+
+
+def interpret(kernel: KernelOp, grid: Any, block: Any, *args: Any, max_steps: int | None = None) -> SSAState:
     """Run ``kernel`` (SSA IR, any register state) on a launch of ``grid`` workgroups.
 
     Entry block arguments are the kernel's ``abi_inputs`` (kernarg segment pointer,
     workgroup ids, packed work-item ids, exec), set up as the dispatcher does.
+    Arguments are passed as to :func:`pyhip_mlir.emulator.launch`: arrays and tensors
+    by address (results land in them), scalars by value. ``max_steps`` bounds the
+    instructions executed (a loop that never ends raises instead of hanging).
     """
     from pyhip_mlir.emulator.dispatch import dims3, wave_geometry
     from pyhip_mlir.emulator.memory import GlobalMemory
     from pyhip_mlir.runtime.kernargs import pack_kernargs, pointer_value
 
     g3, b3 = dims3("grid", grid), dims3("block", block)
+    if b3[0] * b3[1] * b3[2] > 1024:
+        raise ValueError(f"workgroup of {b3[0] * b3[1] * b3[2]} work-items: the limit is 1024")
     kargs = [a for a in kernel.args if hasattr(a, "arg_name")] if kernel.args is not None else []
     meta = [
         {".name": a.arg_name.data, ".offset": a.offset.data, ".size": a.size.data,
@@ -475,12 +571,19 @@ def interpret(kernel: KernelOp, grid: Any, block: Any, *args: Any) -> SSAState:
     n = len(geo.wg_of_wave)
     lds = int(kernel.lds_bytes.value.data) if kernel.lds_bytes is not None else 0
     st = SSAState(n, memory, geo.wg_of_wave, lds, n_wg)
+    st.max_steps = max_steps
     block0 = kernel.body.blocks.first
     if kernel.abi_inputs is not None:
         inputs = [s.data for s in kernel.abi_inputs.data]
     else:  # without abi_inputs only exec can be told apart by its type
-        inputs = ["exec" if isinstance(a.type, SpecialRegType) and a.type.reg == "exec" else "?"
-                  for a in (block0.args if block0 else ())]
+        inputs = []
+        for k, a in enumerate(block0.args if block0 else ()):
+            if not (isinstance(a.type, SpecialRegType) and a.type.reg == "exec"):
+                raise EmulationError(
+                    f"kernel @{kernel.sym_name.data} has no abi_inputs: entry block argument {k} "
+                    f"({a.type}) cannot be identified"
+                )
+            inputs.append("exec")
     values: list[np.ndarray] = []
     for name in inputs:
         if name == "kernarg_segment_ptr":

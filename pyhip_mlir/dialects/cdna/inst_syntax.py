@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from xdsl.ir import Attribute, Block, SSAValue
 from xdsl.parser import Parser, Span, UnresolvedOperand
@@ -124,6 +125,16 @@ def print_inst(self: InstOp, printer: Printer) -> None:
     flush()
 
 
+@cache
+def _takes_sources(mnemonic: str) -> bool:
+    """Whether any architecture's table gives ``mnemonic`` a use slot (unknown: True)."""
+    from pyhip_mlir.dialects.isa.table import ARCHS, get_table
+
+    defs = [get_table(a).get(mnemonic) for a in ARCHS]
+    known = [d for d in defs if d is not None]
+    return not known or any(o.is_use for d in known for o in d.operands)
+
+
 def parse_inst(cls: type[InstOp], parser: Parser) -> InstOp:
     op = _parse_fast(cls, parser)
     return op if op is not None else parse_inst_slow(cls, parser)
@@ -182,7 +193,9 @@ def parse_inst_slow(cls: type[InstOp], parser: Parser) -> InstOp:
         slot += 1
         return True
 
-    if parse_slot():
+    # An instruction without source slots (s_barrier) must not take the next line's
+    # `%x = ...` for an operand.
+    if _takes_sources(cls.MNEMONIC) and parse_slot():
         while parser.parse_optional_punctuation(","):
             if not parse_slot():
                 parser.raise_error("expected an operand, immediate or block")
