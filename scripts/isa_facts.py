@@ -184,19 +184,32 @@ MCA_PROBED = r"v_s?mfma\w+|v_dot\w+"
 @dataclass(frozen=True)
 class Slot:
     """Operand slots of the instructions ``rule`` matches: those with one of ``roles``
-    that accept one of ``files`` (any, if empty) and are ``dwords`` wide (any, if empty)."""
+    that accept one of ``files`` (any, if empty) and are ``dwords`` wide (any, if empty).
+    With ``fixed``, only slots that hold one of these special registers and nothing else
+    (no register file, no immediate: ``vcc`` of ``v_cmp_*`` e32)."""
 
     rule: Rule
     roles: tuple[str, ...] = ("use",)
     files: tuple[str, ...] = ()
     dwords: tuple[int, ...] = ()
+    fixed: tuple[str, ...] = ()
 
     def matches(self, op: dict[str, object], base: str, family: str, encoding: str) -> bool:
         files = op.get("files", ())
+        special = op.get("special", ())
         return (
             op["role"] in self.roles
             and (not self.files or any(f in files for f in self.files))  # type: ignore[operator]
             and (not self.dwords or op.get("dwords", 1) in self.dwords)
+            and (
+                not self.fixed
+                or (
+                    not files
+                    and not op.get("imm")
+                    and len(special) == 1  # type: ignore[arg-type]
+                    and special[0] in self.fixed  # type: ignore[index]
+                )
+            )
             and self.rule.matches(base, family, encoding)
         )
 
@@ -204,9 +217,15 @@ class Slot:
 ANY_ROLE = ("def", "use", "both")
 
 # (slot, operand field, candidates): a candidate llvm-mc accepts in the slot joins the
-# operand's ``opmods`` (spelled ``-v1``, ``|v1|``, ``sext(v1)``) or ``special`` (spelled
+# operand's ``opmods`` (spelled ``-v1``, ``|v1|``, ``sext(v1)``), ``special`` (spelled
 # as in a slot of that width: ``exec``, ``vcc``; 1-dword ``exec_lo``/``vcc_lo`` are not
-# probed).
+# probed) or ``files`` (a register of that file and the slot's width, e.g. ``s[2:3]``;
+# kept only when llvm-mc assembles the same MC instruction, since it promotes an e32
+# line with an SGPR pair in place of ``vcc`` to e64). A fixed-special slot that gains a
+# file is renamed as the docs name such slots (``discover.register_slot_name``): the
+# docs spell ``v_div_scale_f32 vdst, vcc, ...`` but llvm-mc takes any SGPR pair there,
+# like the ``sdst`` of ``v_add_co_u32_e64``. Slots changed by probing are probed again
+# (the new SGPR-pair slot then gets ``exec``).
 PROBED_OPERAND_FACTS: list[tuple[Slot, str, tuple[str, ...]]] = [
     (Slot(Rule(r"v_\w+", VALU, ("sdwa",)), files=("v",)), "opmods", ("abs", "neg", "sext")),
     (Slot(Rule(r"v_\w+", VALU, ("dpp",)), files=("v",)), "opmods", ("abs", "neg", "sext")),
@@ -216,6 +235,7 @@ PROBED_OPERAND_FACTS: list[tuple[Slot, str, tuple[str, ...]]] = [
         ("abs", "neg"),
     ),
     (Slot(Rule(r"\w+"), roles=ANY_ROLE, files=("s",), dwords=(2,)), "special", ("vcc", "exec")),
+    (Slot(Rule(r"\w+"), roles=ANY_ROLE, fixed=("vcc", "exec", "m0", "scc")), "files", ("s",)),
 ]
 
 # Cache-policy bits of each arch: (instruction rule, candidate modifiers), probed on

@@ -117,6 +117,8 @@ class Program:
     max_sgpr: int
     max_vgpr: int
     max_agpr: int
+    # (producer pc, consumer pc) -> (wait states, rule) or None, shared by launches
+    hazard_cache: dict[tuple[int, int], tuple[int, str] | None] = field(default_factory=dict)
 
 
 def _range_of(value: SSAValue, op: Operation, virtual: bool = False) -> tuple[RegRange, str | None]:

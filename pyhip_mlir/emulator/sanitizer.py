@@ -118,7 +118,7 @@ class Sanitizer:
         self.hist_ws = np.zeros((w, HISTORY), dtype=np.int64)
         self.ws = np.zeros(w, dtype=np.int64)
         self.count = np.zeros(w, dtype=np.int64)
-        self.hazard_cache: dict[tuple[int, int], tuple[int, str] | None] = {}
+        self.hazard_cache = m.program.hazard_cache
         from pyhip_mlir.dialects.isa.hazards import HazardRules
 
         self.rules = HazardRules(m.program.arch)

@@ -2,9 +2,11 @@
 ``isa_facts`` (``PROBED_MODIFIERS``, ``PROBED_OPERAND_FACTS``).
 
 Each candidate is tried alone on the record's canonical line (all candidates of an arch
-in one llvm-mc run); accepted ones are added to the record and listed as fixups. The
-regular verification that follows re-assembles every added modifier and operand
-variant (``canonical.probe_lines``).
+in one llvm-mc run); accepted ones are added to the record and listed as fixups. Records
+changed by a round are probed again (a fixed ``vcc`` slot that is found to take SGPR
+pairs is then a 2-dword SGPR slot, which may take ``exec``). The regular verification
+that follows re-assembles every added modifier and operand variant
+(``canonical.probe_lines``).
 """
 
 from __future__ import annotations
@@ -26,16 +28,34 @@ from pyhip_mlir.dialects.isa import canonical  # noqa: E402
 @dataclass(frozen=True)
 class Candidate:
     mnemonic: str
-    field: str  # "modifiers", "opmods" or "special" (PLAIN: the canonical line)
+    field: str  # "modifiers", "opmods", "special" or "files" (PLAIN: the canonical line)
     value: str
     operand: str = ""  # operand name ("" for modifiers)
     group: tuple[str, ...] = ()  # the candidate list (keeps added values in its order)
+    rename: str = ""  # new operand name when the candidate is accepted ("files" only)
 
     def describe(self) -> str:
         if self.field == "modifiers":
             return f"modifier {self.value}"
-        kind = "opmod" if self.field == "opmods" else "special"
-        return f"{self.operand} {kind} {self.value}"
+        kind = {"opmods": "opmod", "special": "special", "files": "file"}[self.field]
+        renamed = f" (renamed {self.rename})" if self.rename else ""
+        return f"{self.operand} {kind} {self.value}{renamed}"
+
+
+def register_slot_name(rec: Record, op: dict[str, object]) -> str:
+    """The name of a slot the docs call by its fixed register (``vcc``) once it is known
+    to take a register file: as the docs name such slots elsewhere, ``sdst`` for a
+    destination (the carry-out of ``v_add_co_u32_e64``, ``v_mad_u64_u32``) and
+    ``ssrcN`` for the N-th source (the carry-in ``ssrc2`` of ``v_addc_co_u32_e64``,
+    ``v_cndmask_b32_e64``). Other names are kept; so is one that would clash."""
+    if op["name"] not in op.get("special", ()):  # type: ignore[operator]
+        return ""
+    if op["role"] == "def":
+        name = "sdst"
+    else:
+        uses = [o for o in rec["operands"] if o["role"] != "def"]
+        name = f"ssrc{next(i for i, o in enumerate(uses) if o is op)}"
+    return "" if any(o["name"] == name for o in rec["operands"]) else name
 
 
 def _key(rec: Record, mnemonic: str) -> tuple[str, str, str]:
@@ -45,11 +65,15 @@ def _key(rec: Record, mnemonic: str) -> tuple[str, str, str]:
 PLAIN = "plain"  # the field of the pseudo-candidate whose line is the canonical one
 
 
-def candidates(records: dict[str, Record], arch: str) -> list[tuple[Candidate, str]]:
-    """(candidate, probe line) for every candidate a record lacks, after the record's
-    canonical line (a ``PLAIN`` pseudo-candidate)."""
+def candidates(
+    records: dict[str, Record], arch: str, only: set[str] | None = None
+) -> list[tuple[Candidate, str]]:
+    """(candidate, probe line) for every candidate a record lacks (of the records in
+    ``only``, if given), after the record's canonical line (a ``PLAIN`` pseudo-candidate)."""
     out: list[tuple[Candidate, str]] = []
     for mnemonic, rec in records.items():
+        if only is not None and mnemonic not in only:
+            continue
         key = _key(rec, mnemonic)
         instr = instr_of(mnemonic, rec)
         plain = canonical.canonical_line(instr)
@@ -68,15 +92,19 @@ def candidates(records: dict[str, Record], arch: str) -> list[tuple[Candidate, s
                 for value in values:
                     if value in op.get(field, ()):
                         continue
+                    rename = ""
                     if field == "opmods":
                         line = canonical.canonical_line(instr, opmods={op["name"]: value})
+                    elif field == "files":
+                        line = canonical.canonical_line(instr, choice={op["name"]: value})
+                        rename = register_slot_name(rec, op)
                     else:
                         text = canonical.special_text(value, op.get("dwords", 1))
                         if text is None:
                             continue
                         line = canonical.canonical_line(instr, choice={op["name"]: text})
                     if line != plain:  # an absent optional operand proves nothing
-                        cand = Candidate(mnemonic, field, value, op["name"], values)
+                        cand = Candidate(mnemonic, field, value, op["name"], values, rename)
                         out.append((cand, line))
     return out
 
@@ -111,31 +139,60 @@ def apply(rec: Record, cand: Candidate) -> None:
     op = next(o for o in rec["operands"] if o["name"] == cand.operand)
     if cand.field == "opmods":
         op["opmods"] = _insert(op.get("opmods", []), cand.value, cand.group)
+    elif cand.field == "files":
+        op["files"] = _insert(op.get("files", []), cand.value, cand.group)
+        if cand.rename:
+            op["name"] = cand.rename
     else:
         op["special"] = op.get("special", []) + [cand.value]
 
 
-def discover(records: dict[str, Record], arch: str, report: Report) -> dict[str, int]:
-    """Add every candidate llvm-mc accepts on all its lines and encodes (llvm-mc takes
-    ``sext`` on DPP sources and drops it); return counts per field."""
-    found = candidates(records, arch)
+MAX_ROUNDS = 4
+
+
+def _round(
+    records: dict[str, Record], arch: str, only: set[str] | None, added: dict[str, list[str]]
+) -> dict[str, int]:
+    """Probe the candidates of the records in ``only`` (all if None) and add the
+    accepted ones; return counts per field."""
+    found = candidates(records, arch, only)
     results = probe.assemble([line for _, line in found], arch, canonical.prelude())
-    plain: dict[str, str | None] = {}
+    plain: dict[str, probe.LineResult] = {}
     accepted: dict[Candidate, bool] = {}
     for (cand, _), res in zip(found, results, strict=True):
         if cand.field == PLAIN:
-            plain[cand.mnemonic] = res.encoding if res.ok else None
+            plain[cand.mnemonic] = res
             continue
         base = plain[cand.mnemonic]
-        encoded = res.ok and res.encoding is not None and base is not None
-        accepted[cand] = accepted.get(cand, True) and encoded and res.encoding != base
-    added: dict[str, list[str]] = {}
-    counts = {"modifiers": 0, "opmods": 0, "special": 0}
-    for cand, ok in accepted.items():
+        encoded = res.ok and res.encoding is not None and base.ok and base.encoding is not None
+        ok = encoded and res.encoding != base.encoding
+        if cand.field == "files":  # the same instruction, not a promotion to e64
+            ok = ok and res.opcode is not None and res.opcode == base.opcode
+        accepted[cand] = accepted.get(cand, True) and ok
+    counts = {"modifiers": 0, "opmods": 0, "special": 0, "files": 0}
+    # renaming candidates last: others of the round find their operand by its old name
+    for cand, ok in sorted(accepted.items(), key=lambda kv: bool(kv[0].rename)):
         if ok:
             apply(records[cand.mnemonic], cand)
             added.setdefault(cand.mnemonic, []).append(cand.describe())
             counts[cand.field] += 1
+    return counts
+
+
+def discover(records: dict[str, Record], arch: str, report: Report) -> dict[str, int]:
+    """Add every candidate llvm-mc accepts on all its lines and encodes (llvm-mc takes
+    ``sext`` on DPP sources and drops it); probe changed records again; return counts
+    per field."""
+    added: dict[str, list[str]] = {}
+    counts = {"modifiers": 0, "opmods": 0, "special": 0, "files": 0}
+    only: set[str] | None = None
+    for _ in range(MAX_ROUNDS):
+        before = {m: len(w) for m, w in added.items()}
+        for field, n in _round(records, arch, only, added).items():
+            counts[field] += n
+        only = {m for m, w in added.items() if len(w) != before.get(m, 0)}
+        if not only:
+            break
     for mnemonic, what in added.items():
         report.fixups.append(
             f"{arch} {mnemonic}: accepted by llvm-mc, not in docs: {', '.join(what)}"
