@@ -31,6 +31,7 @@ Facts and choices:
   (``S1[31:12]`` fp8, ``S1[31:11]`` bf8, wrapping inside the mantissa as the
   pseudocode says) and truncate. gfx942 has no bf16 conversion instruction; clang
   lowers bf16 <-> f32 to integer shifts/rounding (the integer family).
+* gfx950 reuses the fp8 mnemonics for the OCP formats; those raise EmulationError.
 * 16-bit results zero bits 31:16 when the encoding has no op_sel (VOP1, their e64).
 """
 
@@ -41,8 +42,9 @@ from functools import cache
 
 import numpy as np
 
+from pyhip_mlir.dialects.isa.table import get_table
 from pyhip_mlir.emulator import bits
-from pyhip_mlir.emulator.ctx import OpCtx
+from pyhip_mlir.emulator.ctx import EmulationError, OpCtx
 from pyhip_mlir.emulator.semantics import valu_fpmath as fm
 from pyhip_mlir.emulator.semantics.registry import semantics
 from pyhip_mlir.emulator.semantics.valu_float import read, write, zero_high
@@ -374,6 +376,13 @@ def f32_to_fp8(x: Arr, kind: str, *, truncate: bool = False, saturate: bool = Fa
         return np.where(bad, 0x80, code).astype(np.int64)
 
 
+def _require_fnuz(ctx: OpCtx) -> None:
+    """gfx950 reuses these mnemonics for the OCP formats (e4m3fn/e5m2), which are not
+    modelled: refuse rather than compute FNUZ values."""
+    if get_table("gfx950").get(ctx.ins.mnemonic) is ctx.ins.idef:
+        raise EmulationError(f"{ctx.ins.mnemonic}: gfx950's OCP fp8/bf8 conversions are not emulated")
+
+
 def _fp8_byte_sel(ctx: OpCtx) -> int:
     sel = str(ctx.mod("src0_sel", "BYTE_0")) if ctx.ins.idef.encoding == "sdwa" else "BYTE_0"
     return {"BYTE_0": 0, "BYTE_1": 1, "BYTE_2": 2, "BYTE_3": 3, "WORD_0": 0, "WORD_1": 2, "DWORD": 0}[sel]
@@ -381,6 +390,7 @@ def _fp8_byte_sel(ctx: OpCtx) -> int:
 
 def _cvt_f32_f8(kind: str, pk: bool) -> Callable[[OpCtx], None]:
     def sem(ctx: OpCtx) -> None:
+        _require_fnuz(ctx)
         w = ctx.raw(0, 1)[..., 0]  # the SDWA select picks the byte/word, not a bit-field
         sh = U32(8 * _fp8_byte_sel(ctx))
         lut = fp8_table(kind)
@@ -397,6 +407,7 @@ def _cvt_f32_f8(kind: str, pk: bool) -> Callable[[OpCtx], None]:
 
 def _cvt_pk_f8(kind: str) -> Callable[[OpCtx], None]:
     def sem(ctx: OpCtx) -> None:
+        _require_fnuz(ctx)
         sat = bool(ctx.mod("clamp"))
         lo = f32_to_fp8(ctx.f32(0), kind, saturate=sat)
         hi = f32_to_fp8(ctx.f32(1), kind, saturate=sat)
@@ -412,6 +423,7 @@ def _cvt_pk_f8(kind: str) -> Callable[[OpCtx], None]:
 
 def _cvt_sr_f8(kind: str) -> Callable[[OpCtx], None]:
     def sem(ctx: OpCtx) -> None:
+        _require_fnuz(ctx)
         x = ctx.f32(0)
         b = bits.f32_bits(x).astype(np.int64)
         keep = 12 if kind == "fp8" else 11

@@ -36,9 +36,11 @@ Decisions where the sources are thin (see also the report in the commit message)
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 
+from pyhip_mlir.dialects.isa.table import ARCHS, get_table
 from pyhip_mlir.emulator import bits
 from pyhip_mlir.emulator.ctx import OpCtx
 from pyhip_mlir.emulator.semantics import valu_fpmath as fm
@@ -82,6 +84,18 @@ def _exact(fn: Callable[..., Arr], t: str, *xs: Arr) -> Arr:
 
 _TYPES = ("f16", "f32", "f64")
 
+
+@cache
+def table_bases() -> frozenset[str]:
+    """Base mnemonics of every supported architecture (gfx942 has no v_sub_f64...)."""
+    return frozenset(get_table(a).instructions[m].base for a in ARCHS for m in get_table(a).instructions)
+
+
+def register(base: str, fn: Callable[[OpCtx], None]) -> None:
+    """Register ``fn`` for ``base`` if some architecture has that instruction."""
+    if base in table_bases():
+        semantics(base)(fn)
+
 # --- two-operand arithmetic ---------------------------------------------------------
 
 _BINOPS: dict[str, Callable[[Arr, Arr], Arr]] = {
@@ -111,9 +125,9 @@ def _select(t: str, fn: Callable[[Arr, Arr], Arr]) -> Callable[[OpCtx], None]:
 
 for _t in _TYPES:
     for _name, _fn in _BINOPS.items():
-        semantics(f"v_{_name}_{_t}")(_binop(_t, _fn))
-    semantics(f"v_min_{_t}")(_select(_t, fm.ieee_min))
-    semantics(f"v_max_{_t}")(_select(_t, fm.ieee_max))
+        register(f"v_{_name}_{_t}", _binop(_t, _fn))
+    register(f"v_min_{_t}", _select(_t, fm.ieee_min))
+    register(f"v_max_{_t}", _select(_t, fm.ieee_max))
 
 
 @semantics("v_mul_legacy_f32")
@@ -168,6 +182,26 @@ def _tied(fn: Callable[[Arr, Arr, Arr], Arr], t: str) -> Callable[[OpCtx], None]
     return sem
 
 
+def _mad32(a: Arr, b: Arr, c: Arr) -> Arr:
+    """gfx90a v_mad_f32: unfused (product rounded to f32), f32 denormals flushed."""
+    with np.errstate(all="ignore"):
+        p = fm.flush(fm.flush(a) * fm.flush(b))
+        return fm.flush(p + fm.flush(c))
+
+
+def _mad_legacy32(a: Arr, b: Arr, c: Arr) -> Arr:
+    """v_mad_legacy_f32: as v_mad_f32 with the DX9 rule 0 * anything = 0."""
+    with np.errstate(all="ignore"):
+        zero = (a == 0) | (b == 0)
+        return np.where(zero, fm.flush(F32(0) + fm.flush(c)), _mad32(a, b, c))
+
+
+# gfx90a only (gfx942 dropped the f32 mad family)
+register("v_mad_f32", _three(_mad32, "f32"))
+register("v_madmk_f32", _three(_mad32, "f32"))
+register("v_madak_f32", _three(_mad32, "f32"))
+register("v_mad_legacy_f32", _three(_mad_legacy32, "f32"))
+register("v_mac_f32", _tied(_mad32, "f32"))
 semantics("v_fmac_f32")(_tied(fm.fma32, "f32"))
 semantics("v_fmac_f64")(_tied(fm.fma64, "f64"))
 semantics("v_mac_f16")(_tied(_mad16, "f16"))
