@@ -168,9 +168,23 @@ def fma_ro64(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
 
 
 def fma32(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Correctly rounded single-precision fma."""
+    """Correctly rounded single-precision fma.
+
+    The float64 sum of the exact product and ``c`` rounds to the right float32 unless it
+    lands exactly on a float32 rounding midpoint, which needs its low 28 mantissa bits
+    zero (29 or more bits are dropped going to float32). Only those lanes take the
+    round-to-odd path.
+    """
     with np.errstate(all="ignore"):
-        return fma_ro64(a, b, c).astype(F32)
+        p = np.asarray(a, dtype=F64) * np.asarray(b, dtype=F64)
+        c64 = np.asarray(c, dtype=F64)
+        s = p + c64
+        maybe = ((s.view(np.uint64) & np.uint64(0x0FFFFFFF)) == 0) & np.isfinite(s)
+        if maybe.any():
+            pb, cb = np.broadcast_arrays(p, c64)
+            s = np.array(s, copy=True)
+            s[maybe] = ro_sum(pb[maybe], cb[maybe])
+        return s.astype(F32)
 
 
 def fma16(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
