@@ -232,3 +232,25 @@ def test_collect_mode_gathers_reports(tmp_path: Path, io: tuple[np.ndarray, np.n
     res = k([1], [64], out, inp, sanitize="collect")
     assert [r.kind for r in res.reports] == ["uninitialized", "uninitialized"]
     assert k([1], [64], out, inp, sanitize=False).reports == []
+
+
+def test_report_names_the_ir_source_line() -> None:
+    """A kernel launched from IR reports at the IR op's file:line, not the temporary .s."""
+    from pyhip_mlir import emulator
+    from pyhip_mlir.dialects.cdna.dialect import make_context
+    from pyhip_mlir.diagnostics import LocatedParser
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "vector_add.mlir"
+    lines = path.read_text().splitlines(keepends=True)
+    wait = next(i for i, ln in enumerate(lines) if "s_waitcnt 3952" in ln)
+    add = next(i for i, ln in enumerate(lines) if "cdna.v_add_f32" in ln)
+    src = "".join(lines[:wait] + ["\n"] + lines[wait + 1 :])  # drop the vmcnt wait, keep numbering
+    module = LocatedParser(make_context(), src, "vadd_nowait.mlir").parse_module()
+    kernel = next(op for op in module.walk() if op.name == "cdna.kernel")
+    a, c = np.ones(64, np.float32), np.zeros(64, np.float32)
+    with pytest.raises(SanitizerError) as e:
+        emulator.launch(kernel, [1], [64], a, a, c, 64)
+    rep = e.value.report
+    assert rep.kind == "read-before-wait"
+    assert rep.loc.startswith(f"vadd_nowait.mlir:{add + 1}:")
+    assert str(e.value).startswith(f"vadd_nowait.mlir:{add + 1}:")

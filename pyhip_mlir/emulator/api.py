@@ -165,5 +165,24 @@ def launch(kernel: Any, grid: Any, block: Any, *args: Any, **kw: Any) -> LaunchR
         co = assemble(asm, arch, Path(d) / f"{kernel.sym_name.data}.co")
         mod = load(co)
         k = getattr(mod, kernel.sym_name.data)
-        k.program  # noqa: B018 - disassemble while the file exists
+        _locate(k.program, kernel, arch)
         return k(grid, block, *args, **kw)
+
+
+def _locate(program: Program, kernel: Any, arch: str) -> None:
+    """Point each instruction of ``program`` at the IR op it was printed from, so
+    reports name the user's source line, not the temporary assembly file. The printer
+    emits ops in block order, one or more lines each, and clang keeps that order."""
+    from pyhip_mlir.codegen.asm_printer import op_lines
+    from pyhip_mlir.emulator.program import _location
+
+    origin: list[Any] = []
+    for block in kernel.body.blocks:
+        for op in block.ops:
+            origin += [op] * len(op_lines(op, block, lambda b: ".L", arch))
+    if len(origin) != len(program.instrs):
+        return  # not the expected correspondence: keep the assembly locations
+    for ins, op in zip(program.instrs, origin, strict=True):
+        loc = _location(op)
+        if loc:
+            ins.loc = loc
