@@ -237,8 +237,8 @@ def test_collect_mode_gathers_reports(tmp_path: Path, io: tuple[np.ndarray, np.n
 def test_report_names_the_ir_source_line() -> None:
     """A kernel launched from IR reports at the IR op's file:line, not the temporary .s."""
     from pyhip_mlir import emulator
-    from pyhip_mlir.dialects.cdna.dialect import make_context
     from pyhip_mlir.diagnostics import LocatedParser
+    from pyhip_mlir.dialects.cdna.dialect import make_context
 
     path = Path(__file__).resolve().parent.parent / "examples" / "vector_add.mlir"
     lines = path.read_text().splitlines(keepends=True)
