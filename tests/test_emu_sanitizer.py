@@ -254,3 +254,26 @@ def test_report_names_the_ir_source_line() -> None:
     assert rep.kind == "read-before-wait"
     assert rep.loc.startswith(f"vadd_nowait.mlir:{add + 1}:")
     assert str(e.value).startswith(f"vadd_nowait.mlir:{add + 1}:")
+
+
+def test_misaligned_global_is_a_warning(tmp_path: Path, io: tuple[np.ndarray, np.ndarray]) -> None:
+    out, inp = io
+    body = "v_add_u32 v1, v1, 2\nglobal_load_dword v2, v1, s[6:7]\ns_waitcnt vmcnt(0)\ns_endpgm"
+    res = kernel(tmp_path, body)([1], [32], out, inp)
+    assert [r.kind for r in res.reports] == ["misaligned-global"]
+    assert res.reports[0].severity == "warning" and "32 misaligned" in res.reports[0].message
+
+
+def test_torch_tensors_are_device_memory(tmp_path: Path) -> None:
+    import torch
+    body = """
+    global_load_dword v2, v1, s[6:7]
+    s_waitcnt vmcnt(0)
+    v_add_u32 v2, v2, v0
+    global_store_dword v1, v2, s[4:5]
+    s_endpgm
+    """
+    out = torch.zeros(64, dtype=torch.int32)
+    inp = torch.arange(64, dtype=torch.int32) * 10
+    assert kernel(tmp_path, body)([1], [64], out, inp).reports == []
+    assert torch.equal(out, inp + torch.arange(64, dtype=torch.int32))
