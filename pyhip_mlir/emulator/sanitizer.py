@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pyhip_mlir.emulator.ctx import EmulationError
-from pyhip_mlir.emulator.program import RegRange
+from pyhip_mlir.emulator.program import SPECIAL_SLOTS, RegRange
 
 if TYPE_CHECKING:
     from pyhip_mlir.emulator.ctx import OpCtx
@@ -302,5 +302,8 @@ class Sanitizer:
         self.ws[g] += 1
 
 
+_SGPR_NAMES = {first: name for name, (f, first, n) in SPECIAL_SLOTS.items() if f == "s" and n == 1}
+
+
 def _special_name(index: int) -> str:
-    return {106: "vcc_lo", 107: "vcc_hi", 124: "m0", 126: "exec_lo", 127: "exec_hi"}.get(index, f"s{index}")
+    return _SGPR_NAMES.get(index, f"s{index}")
