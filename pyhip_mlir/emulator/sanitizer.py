@@ -7,7 +7,8 @@ Checks (each a report ``kind``):
 * ``overwrite-pending``    an instruction writes a register a load is still to write;
 * ``out-of-bounds``        a memory access outside every registered buffer, or LDS
                            beyond the workgroup's allocation;
-* ``misaligned``           an LDS access not aligned to its size (warning for global);
+* ``misaligned``           an LDS access not aligned to min(size, 4) bytes (a warning
+                           for global memory, where gfx942 allows it);
 * ``uninitialized``        a read of a register or LDS byte not written in this launch
                            (active lanes only; a multi-dword operand when none of
                            its dwords was written);
