@@ -60,9 +60,10 @@ COMPILE_FLAGS = (
 )
 
 
-def compile_command(clang: str, src: Path, out: Path) -> list[str]:
-    """The clang-22 command line that builds one suite file into a gfx942 code object."""
-    return [clang, *COMPILE_FLAGS, str(src), "-o", str(out)]
+def compile_command(clang: str, src: Path, out: Path, arch: str = "gfx942") -> list[str]:
+    """The clang-22 command line that builds one suite file into a code object."""
+    flags = [f"--offload-arch={arch}" if f.startswith("--offload-arch=") else f for f in COMPILE_FLAGS]
+    return [clang, *flags, str(src), "-o", str(out)]
 
 
 Arg = Any  # np.ndarray (pointer argument) or np.generic (by-value argument)

@@ -35,23 +35,36 @@ requires_toolchain = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="session")
-def hip_suite_objects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every suite .hip file compiled once into a gfx942 code object: file name -> .co path."""
+def _compile_suite(out_dir: Path, files: list[str], arch: str) -> dict[str, Path]:
     assert CLANG is not None
-    out_dir = tmp_path_factory.mktemp("hip_suite")
 
     def build(name: str) -> tuple[str, Path, subprocess.CompletedProcess[str]]:
         dst = out_dir / (Path(name).stem + ".co")
-        cmd = compile_command(CLANG, SUITE_DIR / name, dst)
+        cmd = compile_command(CLANG, SUITE_DIR / name, dst, arch)
         return name, dst, subprocess.run(cmd, capture_output=True, text=True, check=False)
 
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        results = list(pool.map(build, source_files()))
+        results = list(pool.map(build, files))
     errors = [f"{name}:\n{proc.stderr}" for name, _, proc in results if proc.returncode]
     if errors:
-        pytest.fail("clang-22 rejected suite kernels:\n" + "\n".join(errors))
+        pytest.fail(f"clang-22 rejected suite kernels for {arch}:\n" + "\n".join(errors))
     return {name: dst for name, dst, _ in results}
+
+
+@pytest.fixture(scope="session")
+def hip_suite_objects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every suite .hip file compiled once into a gfx942 code object: file name -> .co path."""
+    return _compile_suite(tmp_path_factory.mktemp("hip_suite"), source_files(), "gfx942")
+
+
+# MFMA kernels use gfx942 builtin spellings; everything else also builds for gfx90a.
+GFX90A_CASES = [c for c in CASES if not c.file.startswith("mfma")]
+
+
+@pytest.fixture(scope="session")
+def hip_suite_objects_gfx90a(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    files = sorted({c.file for c in GFX90A_CASES})
+    return _compile_suite(tmp_path_factory.mktemp("hip_suite_gfx90a"), files, "gfx90a")
 
 
 _SYMBOL_RE = re.compile(r"^[0-9a-fA-F]+ <([^>]+)>:$")
@@ -207,3 +220,23 @@ def test_emulator_matches_hip_reference(
     assert not failures, f"{case.kernel} grid={launch.grid} block={launch.block}\n" + "\n".join(
         failures
     )
+
+
+@requires_toolchain
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in GFX90A_CASES])
+def test_emulator_matches_hip_reference_gfx90a(case: Case, hip_suite_objects_gfx90a: dict[str, Path]) -> None:
+    """The same kernels built for gfx90a (private segment buffer in s[0:3], kernarg
+    pointer in s[4:5], gfx90a hazard rules and instruction spellings), one size each."""
+    from pyhip_mlir import emulator
+
+    size = max(case.sizes)
+    launch = case.make(np.random.default_rng(seed_for(case, size)), size)
+    expected = case.reference(launch._replace(args=copy.deepcopy(launch.args)))
+    kernel = getattr(emulator.load(hip_suite_objects_gfx90a[case.file]), case.kernel)
+    kernel(list(launch.grid), list(launch.block), *launch.args)
+    failures = []
+    for k, (idx, exp) in enumerate(zip(launch.outputs, expected, strict=True)):
+        msg = compare(launch.args[idx], exp, case.tolerance(k))
+        if msg:
+            failures.append(f"output {k} (argument {idx}): {msg}")
+    assert not failures, f"gfx90a {case.kernel}\n" + "\n".join(failures)
