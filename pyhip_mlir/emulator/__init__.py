@@ -4,6 +4,7 @@
     mod = emulator.load("k.co")                 # a code object (clang-22 or ours)
     mod.vector_add([4], [256], a, b, c, n)      # grid in workgroups, block, arguments
     emulator.launch(kernel_op, [4], [256], a, b, c, n)   # a cdna.kernel op
+    emulator.interpret(ssa_kernel_op, [4], [256], a, b, c, n)  # SSA IR, before allocation
 
 Arguments are passed as on a GPU: arrays and tensors by address (registered as
 device memory, results land in them), scalars by value. The sanitizer is on by
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pyhip_mlir.emulator.api import EmulatedModule, LaunchResult
 
-__all__ = ["EmulationError", "LaunchResult", "SanitizerError", "launch", "load"]
+__all__ = ["EmulationError", "LaunchResult", "SanitizerError", "interpret", "launch", "load"]
 
 
 def __getattr__(name: str) -> Any:
@@ -26,6 +27,10 @@ def __getattr__(name: str) -> Any:
         from pyhip_mlir.emulator import api
 
         return getattr(api, name)
+    if name == "interpret":
+        from pyhip_mlir.emulator.ssa import interpret
+
+        return interpret
     if name == "SanitizerError":
         from pyhip_mlir.emulator.sanitizer import SanitizerError
 
