@@ -10,7 +10,8 @@ plus ``scripts/isa_src/gfx950_extra.txt``. Facts the docs lack come from
 ``scripts/isa_facts.py``. Every record is then assembled with ``llvm-mc-22`` (canonical
 line plus one line per modifier, see ``pyhip_mlir/dialects/isa/canonical.py``); where
 llvm-mc disagrees the record is fixed and the fixup listed in the JSON and on stdout.
-MFMA pass counts come from ``llvm-mca-22`` throughput.
+MFMA pass counts come from ``llvm-mca-22`` throughput; the XDL/DGEMM class of each MFMA
+(``extra.xdl``/``extra.dgemm``) from its LLVM opcode and ``isa_facts.MAI_*``.
 """
 
 from __future__ import annotations
@@ -103,6 +104,30 @@ def add_mfma_passes(records: dict[str, Record], arch: str) -> None:
             records[name]["mfma_passes"] = round(rthru)
 
 
+def add_mai_classes(records: dict[str, Record], arch: str) -> None:
+    """``extra.dgemm`` / ``extra.xdl`` of MFMA/SMFMAC records: LLVM's isDGEMM and isXDL for
+    ``arch`` from their ``llvm_opcode`` (tables ``MAI_*`` in ``scripts/isa_facts.py``)."""
+    import re
+
+    for name, rec in records.items():
+        if rec.get("latency") != "mfma":
+            continue
+        opcode = rec.get("llvm_opcode", "")
+        if re.fullmatch(isa_facts.MAI_DGEMM, opcode):
+            rec.setdefault("extra", {})["dgemm"] = True
+            continue
+        if arch == "gfx90a":
+            xdl = True  # isXDL without gfx940 instructions: every non-DGEMM MFMA
+        elif re.fullmatch(isa_facts.MAI_GFX940_XDL, opcode):
+            xdl = True
+        elif re.fullmatch(isa_facts.MAI_GFX940_NOT_XDL, opcode):
+            xdl = False
+        else:
+            sys.exit(f"{arch} {name}: MFMA opcode {opcode!r} not classified in isa_facts.MAI_*")
+        if xdl:
+            rec.setdefault("extra", {})["xdl"] = True
+
+
 def strip_private(records: dict[str, Record]) -> None:
     """Drop generator-internal ``extra`` keys (``_guessed``, ``_tried``)."""
     for rec in records.values():
@@ -143,6 +168,7 @@ def build_arch(arch: str, doc_dir: Path, extras: Path, out_dir: Path) -> None:
     records = build_records(raws, pages, arch)
     report = verify(records, arch, discover)
     add_mfma_passes(records, arch)
+    add_mai_classes(records, arch)
     strip_private(records)
     write_json(out_dir / f"{arch}.json", arch, records, report)
     print(

@@ -168,7 +168,34 @@ BOTH: list[tuple[Rule, tuple[str, ...]]] = [
         ("vdst",),
     ),
     (Rule(r"buffer_load_format_d16_hi_x", ("MUBUF",)), ("vdst",)),
+    # SMFMAC accumulates into its destination: LLVM's SMFMACInst (VOP3PInstructions.td)
+    # has the constraint "$vdst = $src2", src2 being an operand the assembly omits.
+    (Rule(r"v_smfmac_\w+", ("VOP3P",)), ("vdst",)),
 ]
+
+# ------------------------------------------------------------------ MFMA classes
+# LLVM's MAIInstInfo table (``VOP3PInstructions.td``: every ``MAIInst`` carries the bits
+# ``is_dgemm`` and ``is_gfx940_xdl``), keyed by LLVM opcode: the ``defm`` name, which is
+# a record's ``llvm_opcode`` (regexes, full match, F8F6F4 source-format suffix included).
+# ``GCNHazardRecognizer.cpp``'s isXDL: not an MFMA, or DGEMM -> false; without gfx940
+# instructions (gfx90a) -> true; on gfx940+ (gfx942, gfx950) -> is_gfx940_xdl. The
+# generator records the result per arch as ``extra.xdl``, DGEMM as ``extra.dgemm``, and
+# fails on a gfx942/gfx950 MFMA opcode in none of the three lists.
+MAI_DGEMM = r"V_MFMA_F64_(16X16X4|4X4X4)F64"
+MAI_GFX940_XDL = (
+    r"V_MFMA_F32_(4X4X4|16X16X4|16X16X16|32X32X4|32X32X8)F16"
+    r"|V_MFMA_I32_(4X4X4|16X16X4|32X32X4)I8"
+    r"|V_MFMA_F32_(4X4X4|16X16X4|16X16X16|32X32X4|32X32X8)BF16_1K"
+    r"|V_MFMA_I32_(16X16X32|32X32X16)I8"
+    r"|V_MFMA_F32_(16X16X8|32X32X4)XF32"
+    r"|V_MFMA_F32_(16X16X32|32X32X16)_(BF8|FP8)_(BF8|FP8)"
+    r"|V_MFMA_F32_(16X16X32|32X32X16)_(F16|BF16)|V_MFMA_I32_(16X16X64|32X32X32)_I8"
+    r"|V_MFMA_(SCALE_)?F32_(16X16X128|32X32X64)_F8F6F4(_f[468]_f[468])?"
+    r"|V_SMFMAC_\w+"  # the SMFMACInst multiclass sets is_gfx940_xdl on all of them
+)
+# is_gfx940_xdl = 0: the f32-input MFMAs (and gfx908/gfx90a-only i8/bf16 shapes, absent
+# from gfx942/gfx950).
+MAI_GFX940_NOT_XDL = r"V_MFMA_F32_(4X4X1|16X16X1|16X16X4|32X32X1|32X32X2)F32"
 
 # Throughput-derived MFMA pass counts are measured with llvm-mca; these families are
 # probed (base mnemonic regex).

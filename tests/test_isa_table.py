@@ -244,3 +244,43 @@ def test_probed_exec_in_sgpr_pairs(arch: str) -> None:
         assert o.dwords == 2 and {"vcc", "exec"} <= set(o.special), (arch, m, slot)
     # 1-dword slots keep their own list (vcc/exec there mean vcc_lo/exec_lo)
     assert operand(instr("s_mov_b32", arch), "sdst").dwords == 1
+
+
+@pytest.mark.parametrize("arch", ["gfx942", "gfx950"])
+def test_smfmac_accumulator_is_tied(arch: str) -> None:
+    # LLVM VOP3PInstructions.td, multiclass SMFMACInst: Constraints = "$vdst = $src2"
+    # (src2 is not spelled in the assembly): vdst is read and written.
+    table = get_table(arch).instructions
+    smfmacs = [m for m in table if m.startswith("v_smfmac_")]
+    assert len(smfmacs) >= 28
+    for m in smfmacs:
+        roles = [(o.name, o.role) for o in table[m].operands]
+        assert roles[0] == ("vdst", "both"), m
+        # A, B and the sparsity index VGPR (gfx950's newer pages call them src0..src2)
+        assert [r for _, r in roles[1:]] == ["use", "use", "use"], m
+
+
+def test_mfma_xdl_and_dgemm_flags() -> None:
+    # LLVM VOP3PInstructions.td: V_MFMA_F32_32X32X8F16 is in a `let is_gfx940_xdl = 1`
+    # block, V_MFMA_F32_32X32X2F32 is not; every SMFMACInst sets is_gfx940_xdl; the f64
+    # MFMAs have is_dgemm = 1. GCNHazardRecognizer's isXDL is true for every non-DGEMM
+    # MFMA on gfx90a (no gfx940 instructions).
+    assert instr("v_mfma_f32_32x32x8_f16").extra.get("xdl") is True
+    assert "xdl" not in instr("v_mfma_f32_32x32x2_f32").extra
+    assert "xdl" not in instr("v_mfma_f32_32x32x2f32", "gfx950").extra
+    assert instr("v_mfma_f32_32x32x4_xf32").extra.get("xdl") is True
+    assert instr("v_smfmac_f32_16x16x32_f16").extra.get("xdl") is True
+    assert instr("v_mfma_f32_32x32x2f32", "gfx90a").extra.get("xdl") is True
+    for arch in ARCHS:
+        table = get_table(arch).instructions
+        for m in table:
+            i = table[m]
+            dgemm = i.latency == "mfma" and i.llvm_opcode.startswith("V_MFMA_F64_")
+            assert bool(i.extra.get("dgemm")) == dgemm, (arch, m)
+            if i.latency != "mfma" or dgemm:
+                assert "xdl" not in i.extra, (arch, m)
+            elif arch != "gfx90a":
+                f32_input = i.llvm_opcode.endswith("F32") and not i.llvm_opcode.endswith("XF32")
+                assert bool(i.extra.get("xdl")) == (not f32_input), (arch, m)
+            else:
+                assert i.extra.get("xdl") is True, (arch, m)

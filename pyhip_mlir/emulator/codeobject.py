@@ -492,12 +492,34 @@ def kernel_ir(kernel: CodeObjectKernel) -> KernelOp:
     """The kernel's code as cdna IR: its ``cdna.kernel`` op (inside its module).
 
     Parses :meth:`CodeObjectKernel.disassembly` with ``parse_asm`` for the kernel's
-    arch; a rejected line raises the parser's :class:`AsmParseError`.
+    arch; a rejected line raises the parser's :class:`AsmParseError`. Code that sets
+    up FLAT_SCRATCH (``flat_scratch_lo/hi`` operands: gfx90a flat scratch, which the
+    IR cannot express) and kernels with a dynamic stack (``uses_dynamic_stack``)
+    raise :class:`EmulationError`.
     """
+    import re
+
     from pyhip_mlir.codegen.asm_parser import parse_asm
     from pyhip_mlir.dialects.cdna.kernel import KernelOp
+    from pyhip_mlir.emulator.ctx import EmulationError
 
-    module = parse_asm(kernel.disassembly(), f"{kernel.path}:{kernel.name}", arch=kernel.arch)
+    if kernel.descriptor.uses_dynamic_stack:
+        raise EmulationError(
+            f"{kernel.path}: kernel '{kernel.name}' uses a dynamic stack (uses_dynamic_stack: "
+            "recursion, indirect calls or dynamic allocas), whose size the runtime chooses; the "
+            "emulator models only the fixed private segment (private_segment_fixed_size "
+            f"{kernel.descriptor.private_segment_fixed_size} bytes)")
+    text = kernel.disassembly()
+    if kernel.arch not in ARCHITECTED_FLAT_SCRATCH:
+        hit = re.search(r"^\s*(\S.*\bflat_scratch(?:_lo|_hi)?\b.*?)\s*(?://.*)?$", text, re.M)
+        if hit:
+            raise EmulationError(
+                f"{kernel.path}: kernel '{kernel.name}' ({kernel.arch}) sets up flat scratch "
+                f"('{hit.group(1).strip()}'): {kernel.arch} FLAT/SCRATCH access to private memory is "
+                "not modelled (gfx942 scratch_* and gfx90a buffer_* scratch through the private "
+                "segment buffer are)"
+            )
+    module = parse_asm(text, f"{kernel.path}:{kernel.name}", arch=kernel.arch)
     ops = [op for op in module.ops if isinstance(op, KernelOp)]
     if len(ops) != 1:
         raise CodeObjectError(

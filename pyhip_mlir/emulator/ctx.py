@@ -59,6 +59,16 @@ _SDWA_SEL = {
 _OMOD = {"mul:2": 2.0, "mul:4": 4.0, "div:2": 0.5}
 
 
+# --- named constant registers (added by the scratch work; see memory_vmem.APERTURES) ---
+# ``src_shared_base`` / ``src_private_base`` (AMDGPUUsage "Address Spaces": the LDS and
+# private aperture bases, 4 GiB-aligned, readable as inline constant registers on
+# GFX9+) read as the 64-bit aperture base; a 32-bit read gives its low dword, 0
+# (clang-22 reads them with s_mov_b64 and uses only the high dword for an
+# addrspacecast; the 32-bit behaviour is inferred, not checked). Values: the Linux KFD
+# gfx9 apertures (kfd_flat_memory.c), as memory_vmem.APERTURES.
+NAMED_CONSTANTS: dict[str, int] = {"src_shared_base": 1 << 48, "src_private_base": 2 << 48}
+
+
 class EmulationError(Exception):
     """The program did something the emulator refuses (names instruction and wave)."""
 
@@ -119,6 +129,8 @@ class OpCtx:
                 return bits.split64(np.array([value], dtype=np.float64))[0]
             w = np.array([value], dtype=np.float32).view(U32)
             return np.resize(w, d)
+        if isinstance(value, str) and value in NAMED_CONSTANTS:
+            value = NAMED_CONSTANTS[value]
         if not isinstance(value, int):
             raise EmulationError(f"{self.ins.mnemonic}: immediate {value!r} is not a number")
         if d == 2:

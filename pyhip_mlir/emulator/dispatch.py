@@ -7,6 +7,14 @@ packet pointer, ...), then the enabled workgroup ids; work-item ids packed in v0
 the wave (the last wave of a workgroup whose size is not a multiple of 64 has fewer).
 Registers not set up here read as never written (the sanitizer reports them).
 
+Private (scratch) memory: ``private_segment_fixed_size`` bytes per work-item (the
+machine allocates it per batch at the first access). gfx942 has architected flat
+scratch (FLAT_SCRATCH set by the hardware, nothing in SGPRs). On gfx90a the private
+segment buffer user SGPRs receive the emulator's scratch descriptor
+(:func:`memory_scratch.scratch_rsrc_words`, a swizzled add-TID V# whose base names
+the private space) and the private segment wave offset SGPR is 0. A dynamic stack
+(``uses_dynamic_stack``: its size is chosen by the runtime) is refused.
+
 Workgroups run in batches (a batch's waves share numpy arrays); a batch is sized so
 its register files stay within a memory budget. Waves of different workgroups only
 meet through global memory, so batching changes nothing observable.
@@ -23,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from pyhip_mlir.emulator import bits
+from pyhip_mlir.emulator.ctx import EmulationError
 from pyhip_mlir.emulator.machine import Launch, Machine
 from pyhip_mlir.emulator.program import EXEC, Program, RegRange
 from pyhip_mlir.emulator.sanitizer import Sanitizer
@@ -38,14 +47,15 @@ def dims3(name: str, value: int | Sequence[int]) -> tuple[int, int, int]:
     return tuple(int(x) for x in (*t, 1, 1)[:3])  # type: ignore[return-value]
 
 
-def dispatch_packet(grid: tuple[int, int, int], block: tuple[int, int, int], lds: int, kernarg: int) -> np.ndarray:
+def dispatch_packet(grid: tuple[int, int, int], block: tuple[int, int, int], lds: int, kernarg: int,
+                    private: int = 0) -> np.ndarray:
     """An ``hsa_kernel_dispatch_packet_t`` (64 bytes) for kernels that read it."""
     pkt = bytearray(64)
     dims = sum(1 for d in (grid[1] * block[1], grid[2] * block[2]) if d > 1) + 1
     struct.pack_into("<HH", pkt, 0, 2, dims)  # header: kernel dispatch; setup: dimensions
     struct.pack_into("<HHH", pkt, 4, *block)
     struct.pack_into("<III", pkt, 12, *(g * b for g, b in zip(grid, block, strict=True)))
-    struct.pack_into("<II", pkt, 24, 0, lds)  # private, group segment sizes
+    struct.pack_into("<II", pkt, 24, private, lds)  # private, group segment sizes
     struct.pack_into("<Q", pkt, 40, kernarg)
     return np.frombuffer(bytes(pkt), dtype=np.uint8).copy()
 
@@ -67,16 +77,21 @@ def run_batches(
         raise ValueError(f"workgroup of {threads} work-items: the limit is 1024")
     wpg = math.ceil(threads / 64)
     lds = int(descriptor.group_segment_fixed_size)
+    private = int(descriptor.private_segment_fixed_size)
+    if descriptor.uses_dynamic_stack:  # also refused by codeobject.kernel_ir, before parsing
+        raise EmulationError(f"{program.kernel}: the kernel uses a dynamic stack (uses_dynamic_stack); "
+                             f"the emulator models only the fixed private segment ({private} bytes)")
     n_wg = grid[0] * grid[1] * grid[2]
     per_wave = 64 * 4 * (max(program.max_vgpr, 1) + max(program.max_agpr, 1)) * 2 + 1024
+    per_wave += 64 * private * 2  # private bytes and their written flags
     per_batch = max(1, min(MAX_WAVES_PER_BATCH, MEMORY_BUDGET // per_wave) // wpg)
-    packet = dispatch_packet(grid, block, lds, kernarg_address)
+    packet = dispatch_packet(grid, block, lds, kernarg_address, private)
     memory.register(packet, name="dispatch packet")
     stats = {"waves": 0, "wave_instructions": 0, "batches": 0}
     for start in range(0, n_wg, per_batch):
         wgs = np.arange(start, min(n_wg, start + per_batch))
         launch = _batch_launch(program, descriptor, grid, block, wgs, wpg, lds, kernarg_address,
-                               int(packet.ctypes.data))
+                               int(packet.ctypes.data), private)
         m = Machine(program, launch, memory, sanitizer_factory())
         m.run(max_steps=max_steps)
         stats["waves"] += m.W
@@ -115,7 +130,7 @@ def wave_geometry(grid: tuple[int, int, int], block: tuple[int, int, int], wgs: 
 
 
 def _batch_launch(program: Program, desc: Any, grid: tuple[int, int, int], block: tuple[int, int, int],
-                  wgs: np.ndarray, wpg: int, lds: int, kernarg: int, packet: int) -> Launch:
+                  wgs: np.ndarray, wpg: int, lds: int, kernarg: int, packet: int, private: int = 0) -> Launch:
     geo = wave_geometry(grid, block, wgs)
     n = len(geo.wg_of_wave)
     wg_of_wave, wave_in_wg, wg_ids, active, packed = (
@@ -128,6 +143,10 @@ def _batch_launch(program: Program, desc: Any, grid: tuple[int, int, int], block
                 s[:, first : first + 2] = [kernarg & 0xFFFFFFFF, kernarg >> 32]
             elif name == "dispatch_ptr":
                 s[:, first : first + 2] = [packet & 0xFFFFFFFF, packet >> 32]
+            elif name == "private_segment_buffer":
+                from pyhip_mlir.emulator.semantics.memory_scratch import scratch_rsrc_words
+
+                s[:, first : first + 4] = scratch_rsrc_words()
             m.san.mark_written(slice(None), RegRange("s", first, count))
         for name, sg in desc.system_sgpr_layout():
             if name.startswith("workgroup_id_"):
@@ -139,7 +158,7 @@ def _batch_launch(program: Program, desc: Any, grid: tuple[int, int, int], block
             m.san.mark_written(slice(None), RegRange("v", 0, 1))
 
     return Launch(n_waves=n, wg_of_wave=wg_of_wave, wg_ids=wg_ids, wave_in_wg=wave_in_wg,
-                  lds_bytes=lds, n_wgs=len(wgs), init=init)
+                  lds_bytes=lds, n_wgs=len(wgs), init=init, private_bytes=private)
 
 
 def new_sanitizer(enabled: bool, mode: str) -> Sanitizer:

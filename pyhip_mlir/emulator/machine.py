@@ -12,8 +12,18 @@ its destination only when an ``s_waitcnt`` (or the end of the program) retires i
 Per counter the queue retires in issue order; SMEM results may return out of order
 on the hardware, so an ``lgkmcnt(N)`` wait retires LDS operations (in order) before
 SMEM ones, and SMEM ones newest first — a legal order that exposes code relying on
-SMEM ordering. FLAT operations are counted on vmcnt only (flat accesses to LDS are
-not modelled).
+SMEM ordering. FLAT operations are counted on vmcnt only.
+
+Memory spaces (``space`` of :meth:`MachineCtx.mem_read` and friends): ``"global"``
+(host buffers, :mod:`pyhip_mlir.emulator.memory`), ``"lds"`` (per workgroup,
+``Launch.lds_bytes``) and ``"private"`` (scratch: per wave and lane,
+``Launch.private_bytes`` from the descriptor's ``private_segment_fixed_size``; an
+address is the lane's byte offset into its own segment, AMDGPUUsage "Address
+Spaces / Private"). LDS and private memory are bounds checked (``out-of-bounds``:
+reads give 0, writes are dropped) and track written bytes (``uninitialized``). The
+private backing store is allocated at the first private access, as one array of
+``waves * 64 * private_bytes`` bytes (lane segments end to end: the hardware's
+dword interleaving is invisible to per-lane addresses).
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ from pyhip_mlir.emulator.sanitizer import Sanitizer
 
 U32 = np.uint32
 SCC = RegRange("scc", 0, 1)
+LANES_U64 = np.arange(64, dtype=np.uint64)
 
 
 @dataclass(eq=False)
@@ -58,6 +69,7 @@ class Launch:
     lds_bytes: int
     n_wgs: int
     init: Callable[[Machine], None] = field(default=lambda m: None)
+    private_bytes: int = 0  # per lane (work-item); 0: the kernel has no scratch
 
 
 class Machine:
@@ -85,6 +97,9 @@ class Machine:
         self.out = {"vm": np.zeros(w, dtype=np.int32), "lgkm": np.zeros(w, dtype=np.int32)}
         self.pending: list[Pending] = []
         self.lds = np.zeros(max(launch.n_wgs * launch.lds_bytes, 1), dtype=np.uint8)
+        self.private_bytes = int(launch.private_bytes)
+        self._private: np.ndarray | None = None  # allocated at the first private access
+        self._private_written: np.ndarray | None = None
         self.wave_instructions = 0
         self.steps = 0
         sanitizer.attach(self)
@@ -236,18 +251,49 @@ class Machine:
         row, lane = np.argwhere(lanes)[k]
         return int(np.arange(self.W)[ctx.g][row]), int(lane)
 
-    def _lds_range(self, ctx: MachineCtx, addr: np.ndarray, lanes: np.ndarray, nbytes: int) -> np.ndarray:
+    @property
+    def private(self) -> np.ndarray:
+        """The batch's private (scratch) bytes: lane ``l`` of wave ``w`` owns
+        ``[(w * 64 + l) * private_bytes, ... + private_bytes)``."""
+        if self._private is None:
+            self._private = np.zeros(max(self.W * 64 * self.private_bytes, 1), dtype=np.uint8)
+        return self._private
+
+    @property
+    def private_written(self) -> np.ndarray:
+        if self._private_written is None:
+            self._private_written = np.zeros(self.private.shape, dtype=bool)
+        return self._private_written
+
+    def _segment(self, space: str) -> tuple[np.ndarray, np.ndarray | None, int]:
+        """(bytes, written-bytes mask or None, per-segment size) of "lds" / "private"."""
+        if space == "lds":
+            return self.lds, self.san.lds_written if self.san.enabled else None, self.launch.lds_bytes
+        if space == "private":
+            return self.private, self.private_written if self.san.enabled else None, self.private_bytes
+        raise EmulationError(f"unknown memory space {space!r}")
+
+    @staticmethod
+    def _segment_name(space: str) -> str:
+        return "LDS" if space == "lds" else "private (scratch)"
+
+    def _segment_range(self, ctx: MachineCtx, space: str, addr: np.ndarray, lanes: np.ndarray,
+                       nbytes: int) -> np.ndarray:
+        """In-bounds flags of the active lanes' accesses; reports those out of bounds."""
+        limit = self._segment(space)[2]
         raw = np.broadcast_to(addr, lanes.shape)[lanes].astype(np.uint64)
-        ok = raw + np.uint64(nbytes) <= np.uint64(self.launch.lds_bytes)
+        ok = raw + np.uint64(nbytes) <= np.uint64(limit)
         if not ok.all():
             k = int(np.argmin(ok))
             wave, lane = self._who(ctx, lanes, k)
+            where = (f"the workgroup's {limit} bytes of LDS" if space == "lds" else
+                     f"the lane's {limit}-byte private segment (private_segment_fixed_size)")
             self.san.report(
                 "out-of-bounds",
-                f"LDS address {int(raw[k]):#x} ({nbytes} bytes) is outside the workgroup's "
-                f"{self.launch.lds_bytes} bytes of LDS (reads give 0, writes are dropped)",
+                f"{self._segment_name(space)} address {int(raw[k]):#x} ({nbytes} bytes) is outside "
+                f"{where} (reads give 0, writes are dropped)",
                 ctx.ins, wave, lane)
-        if nbytes > 1 and self.san.enabled:
+        if space == "lds" and nbytes > 1 and self.san.enabled:
             bad = (raw % np.uint64(min(nbytes, 4))) != 0
             if bad.any():
                 k = int(np.argmax(bad))
@@ -265,17 +311,19 @@ class Machine:
 
     def mem_read(self, ctx: MachineCtx, space: str, addr: np.ndarray, flat: np.ndarray, nbytes: int,
                  lanes: np.ndarray) -> np.ndarray:
-        if space == "lds":
-            ok = self._lds_range(ctx, addr, lanes, nbytes)
+        if space in ("lds", "private"):
+            store, written, _ = self._segment(space)
+            ok = self._segment_range(ctx, space, addr, lanes, nbytes)
             idx = flat[:, None] + np.arange(nbytes, dtype=np.uint64)
             idx = np.where(ok[:, None], idx, 0).astype(np.int64)
-            out = np.where(ok[:, None], self.lds[idx], np.uint8(0))
-            if self.san.enabled:
-                unw = ~self.san.lds_written[idx] & ok[:, None]
+            out = np.where(ok[:, None], store[idx], np.uint8(0))
+            if written is not None:
+                unw = ~written[idx] & ok[:, None]
                 if unw.any():
                     k = int(np.argmax(unw.any(axis=1)))
                     wave, lane = self._who(ctx, lanes, k)
-                    self.san.report("uninitialized", f"reads LDS byte {int(np.broadcast_to(addr, lanes.shape)[lanes][k]):#x}"
+                    a = int(np.broadcast_to(addr, lanes.shape)[lanes][k])
+                    self.san.report("uninitialized", f"reads {self._segment_name(space)} byte {a:#x}"
                                     ", which nothing wrote in this launch", ctx.ins, wave, lane)
             return out
         from pyhip_mlir.emulator.memory import MemoryFault
@@ -290,12 +338,13 @@ class Machine:
     def mem_write(self, ctx: MachineCtx, space: str, addr: np.ndarray, flat: np.ndarray, data: np.ndarray,
                   lanes: np.ndarray) -> None:
         nbytes = data.shape[-1]
-        if space == "lds":
-            ok = self._lds_range(ctx, addr, lanes, nbytes)
+        if space in ("lds", "private"):
+            store, written, _ = self._segment(space)
+            ok = self._segment_range(ctx, space, addr, lanes, nbytes)
             idx = (flat[ok][:, None] + np.arange(nbytes, dtype=np.uint64)).astype(np.int64)
-            self.lds[idx] = data[ok]  # lanes in order: the highest lane wins
-            if self.san.enabled:
-                self.san.lds_written[idx] = True
+            store[idx] = data[ok]  # lanes in order: the highest lane wins
+            if written is not None:
+                written[idx] = True
             return
         from pyhip_mlir.emulator.memory import MemoryFault
 
@@ -306,17 +355,18 @@ class Machine:
 
     def mem_atomic(self, ctx: MachineCtx, space: str, addr: np.ndarray, flat: np.ndarray, nbytes: int,
                    op: Callable, data: np.ndarray, dtype: np.dtype, lanes: np.ndarray) -> np.ndarray:
-        if space == "lds":
-            ok = self._lds_range(ctx, addr, lanes, nbytes)
+        if space in ("lds", "private"):
+            store, written, _ = self._segment(space)
+            ok = self._segment_range(ctx, space, addr, lanes, nbytes)
             dt = np.dtype(dtype)
             old = np.zeros(len(flat), dtype=dt)
-            for k in np.flatnonzero(ok):  # lane order; LDS atomics are per-lane sequential
+            for k in np.flatnonzero(ok):  # lane order; per-lane sequential
                 a = int(flat[k])
-                cur = self.lds[a : a + nbytes].view(dt)[0]
+                cur = store[a : a + nbytes].view(dt)[0]
                 old[k] = cur
-                self.lds[a : a + nbytes] = np.asarray(op(np.array([cur], dt), np.array([data[k]], dt)), dtype=dt).view(np.uint8)
-                if self.san.enabled:
-                    self.san.lds_written[a : a + nbytes] = True
+                store[a : a + nbytes] = np.asarray(op(np.array([cur], dt), np.array([data[k]], dt)), dtype=dt).view(np.uint8)
+                if written is not None:
+                    written[a : a + nbytes] = True
             return old
         from pyhip_mlir.emulator.memory import MemoryFault
 
@@ -419,11 +469,16 @@ class MachineCtx(OpCtx):
 
     # memory
     def _space(self, space: str, addr: np.ndarray, lanes: np.ndarray) -> np.ndarray:
-        """Flat uint64 addresses of the active lanes (LDS: offset into the batch's LDS)."""
+        """Flat uint64 addresses of the active lanes (LDS: offset into the batch's LDS;
+        private: offset into the batch's private bytes, see :attr:`Machine.private`)."""
         a = np.broadcast_to(addr, lanes.shape)[lanes].astype(np.uint64)
         if space == "lds":
             wg = np.broadcast_to(self.m.launch.wg_of_wave[self.g][:, None], lanes.shape)[lanes]
             return a + (wg.astype(np.uint64) * np.uint64(self.m.launch.lds_bytes))
+        if space == "private":
+            seg = np.arange(self.m.W, dtype=np.uint64)[self.g][:, None] * np.uint64(64) + LANES_U64
+            seg = np.broadcast_to(seg, lanes.shape)[lanes]
+            return a + seg * np.uint64(self.m.private_bytes)
         return a
 
     def mem_read(self, space: str, addr: np.ndarray, nbytes: int, lanes: np.ndarray) -> np.ndarray:

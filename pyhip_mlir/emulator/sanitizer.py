@@ -4,14 +4,19 @@ Checks (each a report ``kind``):
 
 * ``read-before-wait``     an instruction reads a register a load has not yet
                            delivered (no ``s_waitcnt`` retired it);
-* ``overwrite-pending``    an instruction writes a register a load is still to write;
-* ``out-of-bounds``        a memory access outside every registered buffer, or LDS
-                           beyond the workgroup's allocation;
+* ``overwrite-pending``    an instruction writes a register a load is still to write
+                           (except a vmcnt load over vmcnt loads: they return in
+                           order, and spill reloads rely on it);
+* ``out-of-bounds``        a memory access outside every registered buffer, LDS
+                           beyond the workgroup's allocation, or private (scratch)
+                           memory beyond the lane's segment;
 * ``misaligned``           an LDS access not aligned to min(size, 4) bytes (a warning
                            for global memory, where gfx942 allows it);
-* ``uninitialized``        a read of a register or LDS byte not written in this launch
-                           (active lanes only; a multi-dword operand when none of
-                           its dwords was written);
+* ``uninitialized``        a read of a register, LDS or private byte not written in
+                           this launch (active lanes only; a multi-dword operand
+                           when none of its dwords was written; not the data of a
+                           store to private memory: compilers spill registers that
+                           hold no value);
 * ``hazard``               two instructions closer than the wait states a hazard rule
                            requires (``pyhip_mlir.dialects.isa.hazards``);
 * ``barrier``              a workgroup barrier released although some of its waves
@@ -176,6 +181,8 @@ class Sanitizer:
                     continue
                 p = self.pend[r.file][g, r.first : r.first + r.count]
                 if p.any():
+                    if kind == "overwrite-pending" and self._in_order_vmem_overwrite(ins, waves, r):
+                        continue
                     w, k = np.argwhere(p > 0)[0]
                     load_pc = int(self.pend_pc[r.file][waves[w], r.first + k])
                     load = self.m.program.instrs[load_pc] if load_pc >= 0 else None  # type: ignore[union-attr]
@@ -189,12 +196,60 @@ class Sanitizer:
                         int(waves[w]),
                     )
 
+    # --- exemptions for compiled spill code (added with private memory) ---------------
+
+    def _in_order_vmem_overwrite(self, ins: Instr, waves: np.ndarray, r: RegRange) -> bool:
+        """A vmcnt load whose destination only vmcnt loads still have to write: legal,
+        VMEM results of one type return in issue order (LLVM SIInsertWaitcnts inserts no
+        wait for this write-after-write; clang's spill reloads rely on it), and the
+        machine retires vmcnt in issue order, so the later load's value wins."""
+        if ins.idef.family in ("SMEM", "DS") or "vmcnt" not in (ins.idef.counter or "") or not ins.defs:
+            return False
+        m = self.m
+        assert m is not None
+        for op in m.pending:
+            if op.reg is None or op.reg.file != r.file:
+                continue
+            if op.reg.first >= r.first + r.count or r.first >= op.reg.first + op.reg.count:
+                continue
+            rows = op.row_of[waves]
+            live = rows >= 0
+            live[live] &= op.alive[rows[live]]
+            if live.any() and op.counter != "vm":
+                return False
+        return True
+
+    def _spill_data(self, ctx: OpCtx, ins: Instr) -> RegRange | None:
+        """The data registers of a store to private memory (``scratch_store_*``, or a
+        MUBUF store through the scratch descriptor): not checked for initialization,
+        since compilers spill registers that hold no value (the undefined half of a
+        64-bit pair); the private bytes count as written."""
+        base = ins.base
+        if not base.startswith(("scratch_store_", "buffer_store_")):
+            return None
+        names = [s.name for s in ins.use_slots]
+        if "vdata" not in names:
+            return None
+        data = ins.uses[names.index("vdata")]
+        if data is None or data.reg is None:
+            return None
+        if base.startswith("buffer_store_"):
+            from pyhip_mlir.emulator.buffer_rsrc import decode_rsrc
+            from pyhip_mlir.emulator.semantics.memory_scratch import is_scratch_rsrc
+
+            if "srsrc" not in names or not is_scratch_rsrc(decode_rsrc(ctx.raw(names.index("srsrc"))[:, 0, :])).all():
+                return None
+        return data.reg
+
     def _check_initialized(self, ctx: OpCtx, ins: Instr, g: np.ndarray | slice, waves: np.ndarray) -> None:
         """A register operand is reported when none of its dwords was written (per active
         lane for vector registers): compilers legitimately read tuples that are partly
         undefined, such as the unused high half of v_mad_u64_u32's accumulator."""
         lanes = None
+        spill = self._spill_data(ctx, ins) if ins.base.startswith(("scratch_st", "buffer_st")) else None
         for r in ins.reads:
+            if r == spill:
+                continue
             if r.file == "s":
                 bad = ~self.s_written[g, r.first : r.first + r.count]
                 bad &= bad.all(axis=1, keepdims=True)  # see _check_initialized's docstring

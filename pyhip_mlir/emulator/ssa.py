@@ -29,8 +29,7 @@ Details a reader of results should know:
   instructions use explicitly, so the structured op itself changes no EXEC;
 * a destination slot the table lists as a pure def has no old value in SSA: parts an
   instruction leaves unwritten (EXEC-off lanes, the other half of a 16-bit result, DPP
-  lanes without a valid source, the accumulator SMFMAC reads from its destination)
-  read as 0;
+  lanes without a valid source) read as 0;
 * memory effects (global, LDS, scalar stores) happen only for active waves, in
   program order over all waves at once; global faults and LDS accesses beyond the
   kernel's ``lds_bytes`` raise :class:`EmulationError` naming the instruction;

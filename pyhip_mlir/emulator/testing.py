@@ -6,8 +6,10 @@
 Registers are named as in assembly (``v1``, ``s[2:3]``, ``a0``, ``vcc``, ``exec``,
 ``m0``, ``scc``); a VGPR takes 64 values (or one, broadcast), an SGPR range an int
 (split into dwords, low first) or a sequence of dwords. Arrays in ``memory`` are
-registered as global memory at their own addresses (``a.ctypes.data``). The snippet
-runs with the sanitizer on; registers not in ``regs`` read as never written.
+registered as global memory at their own addresses (``a.ctypes.data``);
+``private_bytes`` gives every lane a private (scratch) segment of that many bytes
+(``snap.private(lane)`` reads it back). The snippet runs with the sanitizer on;
+registers not in ``regs`` read as never written.
 """
 
 from __future__ import annotations
@@ -85,6 +87,11 @@ class Snapshot:
     def lds(self) -> np.ndarray:
         return self.machine.lds
 
+    def private(self, lane: int) -> np.ndarray:
+        """Lane ``lane``'s private (scratch) segment, (private_bytes,) uint8."""
+        n = self.machine.private_bytes
+        return self.machine.private[lane * n : (lane + 1) * n].copy()
+
 
 def lane_words(value: Any, count: int) -> np.ndarray:
     """A VGPR initialiser as (64, count) uint32: 64 values (per lane), one value (all
@@ -129,6 +136,7 @@ def run_snippet(
     lds_bytes: int = 0,
     sanitize: bool | str = True,
     max_vgpr: int = 0,
+    private_bytes: int = 0,
 ) -> Snapshot:
     from pyhip_mlir.emulator.memory import GlobalMemory
 
@@ -171,6 +179,7 @@ def run_snippet(
         lds_bytes=lds_bytes,
         n_wgs=1,
         init=init,
+        private_bytes=private_bytes,
     )
     san = Sanitizer(enabled=bool(sanitize), mode="collect" if sanitize == "collect" else "raise")
     m = Machine(program, launch, gm, san)

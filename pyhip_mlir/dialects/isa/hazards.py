@@ -8,7 +8,12 @@ overlap, the wait states, and the architectures that have it. The facts are thos
 VALU-SGPR rules by ``hasVDecCoExecHazard`` = gfx940 instructions, i.e. gfx942/gfx950).
 The MFMA rows follow ``checkMAIHazards90A``/``checkMAIVALUHazards`` there: wait states
 grow with the producer's passes, DGEMM (f64) has its own numbers, and on gfx940 the
-f32-input MFMAs (not "XDL") need one wait state less than the others.
+MFMAs LLVM does not class as "XDL" (the f32-input ones) need one wait state less than
+the others. Which MFMA is XDL or DGEMM is table data (``extra.xdl``/``extra.dgemm``,
+LLVM's ``is_gfx940_xdl``/``is_dgemm``). An MFMA's SrcC is its ``src2`` slot, or the
+tied (role "both") ``vdst`` of an SMFMAC; every other register source (SMFMAC's index
+VGPR, a scaled MFMA's scale VGPRs) counts as SrcA/SrcB, as LLVM's loop over the
+explicit uses does.
 
 :class:`HazardRules` answers ``required(producer, consumer)`` for any objects with
 ``idef`` (an :class:`~pyhip_mlir.dialects.isa.table.InstrDef`), ``reads``/``writes``
@@ -90,12 +95,29 @@ def _explicit_sgpr_reads(c: Any) -> set[int]:
     return out
 
 
+def _use_slots(i: Any) -> tuple[Any, ...]:
+    """The table slots behind ``i.uses`` (``use_slots`` of an emulator instruction)."""
+    slots = getattr(i, "use_slots", None)
+    return tuple(slots) if slots is not None else i.idef.uses
+
+
+def _srcc_slots(c: Any) -> tuple[int, ...]:
+    """Use-slot indices of the MFMA's accumulator input (LLVM's operand ``src2``): the
+    tied ``vdst`` of an SMFMAC (whose index VGPR gfx950's docs also call ``src2``),
+    else the slot named ``src2``."""
+    slots = _use_slots(c)
+    tied = tuple(k for k, s in enumerate(slots) if s.role == "both")
+    return tied or tuple(k for k, s in enumerate(slots) if s.name == "src2")
+
+
 def _mfma_srcc(c: Any) -> set[int]:
-    return _slot_regs(c, (2,))
+    return _slot_regs(c, _srcc_slots(c))
 
 
 def _mfma_srcab(c: Any) -> set[int]:
-    return _slot_regs(c, (0, 1))
+    """Registers of the MFMA's other sources (SrcA, SrcB, SMFMAC index, scales)."""
+    srcc = _srcc_slots(c)
+    return _slot_regs(c, tuple(k for k in range(len(_use_slots(c))) if k not in srcc))
 
 
 def _vgpr_reads(c: Any) -> set[int]:
@@ -129,22 +151,25 @@ def _passes(p: Any) -> int:
 
 
 def is_dgemm(i: Any) -> bool:
-    return is_mfma(i) and "_f64" in i.idef.base
+    """LLVM's isDGEMM (the f64 MFMAs): the table's ``extra.dgemm``."""
+    return is_mfma(i) and bool(i.idef.extra.get("dgemm"))
 
 
 def is_xdl(i: Any, arch: str) -> bool:
-    """LLVM's isXDL: MFMAs other than DGEMM; on gfx940 also not the f32-input ones
-    (which run on the SMFMA path and need one wait state less)."""
-    if not is_mfma(i) or is_dgemm(i):
-        return False
-    if arch not in GFX940:
-        return True
-    b = i.idef.base
-    return not (b.endswith("f32") and not b.endswith("xf32"))
+    """LLVM's isXDL on the table's arch: the table's ``extra.xdl`` (gfx90a: every
+    non-DGEMM MFMA; gfx942/gfx950: ``is_gfx940_xdl``, not the f32-input MFMAs, which
+    need one wait state less). ``arch`` is the table's; kept for the callers."""
+    return is_mfma(i) and bool(i.idef.extra.get("xdl"))
 
 
 def _d_overlaps(p: Any, regs: set[int]) -> bool:
     return bool(_vgprs_written(p) & regs)
+
+
+def _gfx950_xdl(need: int, p: Any, arch: str) -> int:
+    """gfx950 needs one wait state more after an XDL MFMA writes its result (LLVM 22's
+    recognizer; measured with llc-22 in tests/test_hazard_rules.py)."""
+    return need + 1 if need and arch == "gfx950" and is_xdl(p, arch) else need
 
 
 def mfma_to_mfma(p: Any, c: Any, arch: str) -> int:
@@ -175,7 +200,7 @@ def mfma_to_mfma(p: Any, c: Any, arch: str) -> int:
         else:
             ab = n + 3
         need = max(need, ab)
-    return need
+    return _gfx950_xdl(need, p, arch)
 
 
 def mfma_to_other(p: Any, c: Any, arch: str) -> int:
@@ -199,7 +224,7 @@ def mfma_to_other(p: Any, c: Any, arch: str) -> int:
         else:
             waw = n + 3
         need = max(need, waw)
-    return need
+    return _gfx950_xdl(need, p, arch)
 
 
 _WAR = {2: 1, 4: 3, 8: 7, 16: 15}

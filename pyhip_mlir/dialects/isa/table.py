@@ -37,6 +37,13 @@ including encoding suffixes such as ``_e64``, ``_dpp`` and ``_sdwa``)::
                   align     {operand: n}: register alignment beyond the default
                   types     {operand: type}: operand type differing from the opcode's
                   modifier_implicit_uses {modifier: [reg]}: e.g. {"lds": ["m0"]}
+                  xdl       true on an MFMA/SMFMAC that LLVM's hazard recognizer
+                            classes as XDL on this arch (``isXDL``): on gfx942/
+                            gfx950 the opcodes with ``is_gfx940_xdl`` in LLVM's
+                            VOP3PInstructions.td (all but the f32-input and f64
+                            MFMAs; every SMFMAC); on gfx90a every non-DGEMM MFMA,
+                            as LLVM treats them. Absent: not XDL
+                  dgemm     true on the f64 MFMAs (LLVM's ``is_dgemm``)
 
 A special register the assembly spells in a fixed slot (``vcc`` in
 ``v_cmp_eq_u32 vcc, v1, v2``) is an explicit operand with ``special=("vcc",)`` and no

@@ -4,6 +4,7 @@ from pyhip_mlir.emulator.semantics import (  # noqa: F401 - imported for registr
     memory_buffer,
     memory_ds,
     memory_ds_xlane,
+    memory_scratch,
     memory_smem,
     memory_vmem,
     mfma,

@@ -15,7 +15,10 @@ delivers 0). Only EXEC lanes access memory; loads deliver to the EXEC lanes; the
 returning atomic form (``sc0``/``glc``) delivers the old value into ``vdata``.
 Widths, d16 and atomic operations: :mod:`memory_common`.
 
-Not supported, with a clear error: swizzled / add-TID descriptors, the ``lds``
+The emulator's scratch descriptor (gfx90a's private segment buffer, see
+:mod:`memory_scratch`) addresses the ``"private"`` space instead of global memory.
+
+Not supported, with a clear error: other swizzled / add-TID descriptors, the ``lds``
 modifier (buffer load to LDS through M0). ``buffer_load_format_*``,
 ``buffer_store_format_*`` and ``tbuffer_*`` (format conversion) are not registered.
 ``buffer_wbl2`` counts on vmcnt (LLVM SIInsertWaitcnts: it must be followed by
@@ -44,6 +47,7 @@ from pyhip_mlir.emulator.semantics.memory_common import (
     store_bytes,
     suffix_after,
 )
+from pyhip_mlir.emulator.semantics.memory_scratch import buffer_private_address, is_scratch_rsrc
 from pyhip_mlir.emulator.semantics.memory_vmem import atomic_kind, split_cmpswap
 from pyhip_mlir.emulator.semantics.registry import semantics
 
@@ -51,8 +55,8 @@ if TYPE_CHECKING:
     from pyhip_mlir.emulator.ctx import OpCtx
 
 
-def _access(ctx: OpCtx, nbytes: int, all_or_nothing: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """(addr (n, 64), in_range (n, 64[, dwords])) of this instruction."""
+def _access(ctx: OpCtx, nbytes: int, all_or_nothing: bool = False) -> tuple[str, np.ndarray, np.ndarray]:
+    """(space, addr (n, 64), in_range (n, 64[, dwords])) of this instruction."""
     if ctx.mod("lds"):
         raise EmulationError(f"{ctx.ins.text}: buffer access to LDS (lds modifier) is not emulated")
     idxen, offen = bool(ctx.mod("idxen")), bool(ctx.mod("offen"))
@@ -67,8 +71,14 @@ def _access(ctx: OpCtx, nbytes: int, all_or_nothing: bool = False) -> tuple[np.n
     rsrc = decode_rsrc(ctx.raw(need_slot(ctx, "srsrc"))[:, 0, :])
     soffset = np.broadcast_to(ctx.u32(need_slot(ctx, "soffset")), (ctx.n, 1))[:, 0]
     inst = int(ctx.mod("offset", 0) or 0)
+    scratch = is_scratch_rsrc(rsrc)
+    if scratch.any():
+        if not scratch.all():
+            raise EmulationError(f"{ctx.ins.text}: some waves use the scratch descriptor, others not")
+        addr = buffer_private_address(ctx, rsrc, voffset, soffset, inst, idxen, offen)
+        return "private", addr, np.ones((ctx.n, 64), dtype=bool)  # the private space checks bounds
     try:
-        return buffer_address(rsrc, vindex, voffset, soffset, inst, idxen, offen, LANE_IDS, nbytes,
+        return "global", *buffer_address(rsrc, vindex, voffset, soffset, inst, idxen, offen, LANE_IDS, nbytes,
                               all_or_nothing=all_or_nothing)
     except UnsupportedBufferResource as e:
         raise EmulationError(f"{ctx.ins.text}: {e}") from None
@@ -84,10 +94,10 @@ def _parts(nbytes: int, ok: np.ndarray) -> list[tuple[int, int, np.ndarray]]:
 def buffer_load(ctx: OpCtx) -> None:
     kind = LOAD_KINDS[suffix_after(ctx.ins.base, "load_")]
     lanes = np.asarray(ctx.exec_lanes(), dtype=bool)
-    addr, in_range = _access(ctx, kind[0])
+    space, addr, in_range = _access(ctx, kind[0])
     chunks = []
     for start, size, ok in _parts(kind[0], in_range):  # out of range: zeros
-        chunks.append(ctx.mem_read("global", addr + U64(start), size, lanes & ok))
+        chunks.append(ctx.mem_read(space, addr + U64(start), size, lanes & ok))
     raw = np.concatenate(chunks, axis=-1)
     old = ctx.u32(need_slot(ctx, "vdst")) if kind[2] != "full" else None
     ctx.deliver(0, load_result(raw, kind, old), lanes)
@@ -97,18 +107,18 @@ def buffer_store(ctx: OpCtx) -> None:
     kind = STORE_KINDS[suffix_after(ctx.ins.base, "store_")]
     lanes = np.asarray(ctx.exec_lanes(), dtype=bool)
     data = store_bytes(ctx.raw(need_slot(ctx, "vdata")), kind)
-    addr, in_range = _access(ctx, kind[0])
+    space, addr, in_range = _access(ctx, kind[0])
     for start, size, ok in _parts(kind[0], in_range):
-        ctx.mem_write("global", addr + U64(start), data[..., start : start + size], lanes & ok)
+        ctx.mem_write(space, addr + U64(start), data[..., start : start + size], lanes & ok)
     ctx.memory_op("vmcnt")
 
 
 def buffer_atomic(ctx: OpCtx) -> None:
     op, nbytes = atomic_kind(suffix_after(ctx.ins.base, "atomic_"))
     lanes = np.asarray(ctx.exec_lanes(), dtype=bool)
-    addr, ok = _access(ctx, nbytes, all_or_nothing=True)
+    space, addr, ok = _access(ctx, nbytes, all_or_nothing=True)
     data, cmp = split_cmpswap(ctx.raw(need_slot(ctx, "vdata")), op)
-    old = atomic(ctx, "global", addr, lanes & ok, op, nbytes, data, cmp)
+    old = atomic(ctx, space, addr, lanes & ok, op, nbytes, data, cmp)
     if ctx.ins.defs:  # returning form (sc0 / glc): the old value into vdata
         ctx.deliver(0, old, lanes)
     else:

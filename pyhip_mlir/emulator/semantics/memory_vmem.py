@@ -7,12 +7,17 @@ AMDGPUModifierSyntax ``offset12``/``offset13s``):
   ``offset`` (13-bit on gfx942);
 * GLOBAL with an SGPR pair ``saddr``: address = ``saddr`` (64-bit) + zero-extended
   32-bit ``vaddr`` + ``offset``;
-* FLAT: address = 64-bit ``vaddr`` + ``offset``. The emulator treats every flat
-  address as global memory: the LDS and private (scratch) apertures are not
-  modelled, and an active lane whose address falls in one of them (the Linux KFD
-  gfx9 apertures, 4 GiB from ``1 << 48`` for LDS and ``2 << 48`` for private memory,
-  ``kfd_flat_memory.c``) raises :class:`EmulationError`. FLAT is counted on vmcnt
-  only (the machine's convention).
+* FLAT: address = 64-bit ``vaddr`` + ``offset``, per lane in one of two spaces
+  (AMDGPUUsage "Address Spaces", **Generic**): an address in the private aperture
+  (the Linux KFD gfx9 apertures, ``kfd_flat_memory.c``: 4 GiB from ``2 << 48``,
+  what ``src_private_base`` reads) is the lane's private (scratch) address
+  ``addr - base``; anything else is global. Loads and stores whose lanes mix the
+  two access each lane's own space. Not modelled, with :class:`EmulationError`:
+  the LDS aperture (4 GiB from ``1 << 48``) and FLAT atomics into the private
+  aperture (LLVM's AtomicExpand splits flat atomics that may reach private memory
+  into a non-atomic private path, so compiled code does not rely on them). FLAT is
+  counted on vmcnt only (the machine's convention; compiled code waits on lgkmcnt
+  too).
 
 Only lanes in EXEC access memory; loads deliver (the machine writes the destination
 when an ``s_waitcnt`` retires the load) to the EXEC lanes. Widths and d16 rules are
@@ -21,8 +26,7 @@ slot is present (``sc0`` on gfx942, ``glc`` on gfx90a); otherwise they are count
 like stores. ``cmpswap`` data is the pair {src, cmp}.
 
 Left out (not registered, the machine reports them as not covered):
-``global_load_lds_*`` (LDS DMA through M0) and ``scratch_*`` (the private segment is
-not modelled).
+``global_load_lds_*`` (LDS DMA through M0). ``scratch_*`` are in :mod:`memory_scratch`.
 """
 
 from __future__ import annotations
@@ -68,25 +72,46 @@ def global_address(ctx: OpCtx) -> np.ndarray:
         return ctx.u64(iv) + off
 
 
-def check_apertures(ctx: OpCtx, addr: np.ndarray, lanes: np.ndarray) -> None:
-    """FLAT only: refuse addresses in the LDS or private apertures (not modelled)."""
+def _refuse(ctx: OpCtx, addr: np.ndarray, inside: np.ndarray, name: str, what: str) -> None:
+    w, lane = (int(x) for x in np.argwhere(inside)[0])
+    raise EmulationError(
+        f"{ctx.ins.text}: lane {lane} (wave row {w}) uses flat address "
+        f"{int(np.broadcast_to(addr, inside.shape)[w, lane]):#x} in the {name} aperture; the "
+        f"emulator models {what}"
+    )
+
+
+def _in_aperture(addr: np.ndarray, lanes: np.ndarray, base: int) -> np.ndarray:
     a = np.broadcast_to(addr, lanes.shape)
+    return lanes & (a >= np.uint64(base)) & (a < np.uint64(base + APERTURE_SIZE))
+
+
+def flat_spaces(ctx: OpCtx, addr: np.ndarray, lanes: np.ndarray) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """``[(space, address in that space, lanes)]`` of a FLAT/GLOBAL load or store:
+    GLOBAL is all global; FLAT lanes in the private aperture go to the private space,
+    lanes in the LDS aperture raise :class:`EmulationError`."""
+    if not ctx.ins.base.startswith("flat_"):
+        return [("global", addr, lanes)]
+    lds = _in_aperture(addr, lanes, APERTURES["LDS"])
+    if lds.any():
+        _refuse(ctx, addr, lds, "LDS", "flat accesses to global and private memory only")
+    base = APERTURES["private (scratch)"]
+    private = _in_aperture(addr, lanes, base)
+    if not private.any():
+        return [("global", addr, lanes)]
+    out = [("private", np.broadcast_to(addr, lanes.shape) - np.uint64(base), private)]
+    rest = lanes & ~private
+    if rest.any():
+        out.insert(0, ("global", addr, rest))
+    return out
+
+
+def check_apertures(ctx: OpCtx, addr: np.ndarray, lanes: np.ndarray) -> None:
+    """FLAT atomics: refuse addresses in the LDS or private apertures (not modelled)."""
     for name, base in APERTURES.items():
-        inside = lanes & (a >= np.uint64(base)) & (a < np.uint64(base + APERTURE_SIZE))
+        inside = _in_aperture(addr, lanes, base)
         if inside.any():
-            w, lane = (int(x) for x in np.argwhere(inside)[0])
-            raise EmulationError(
-                f"{ctx.ins.text}: lane {lane} (wave row {w}) uses flat address "
-                f"{int(a[w, lane]):#x} in the {name} aperture; the emulator models flat "
-                "accesses to global memory only"
-            )
-
-
-def _address(ctx: OpCtx, lanes: np.ndarray) -> np.ndarray:
-    addr = global_address(ctx)
-    if ctx.ins.base.startswith("flat_"):
-        check_apertures(ctx, addr, lanes)
-    return addr
+            _refuse(ctx, addr, inside, name, "flat atomics on global memory only")
 
 
 def _kind(ctx: OpCtx, table: dict, marker: str) -> tuple:
@@ -99,8 +124,10 @@ def _kind(ctx: OpCtx, table: dict, marker: str) -> tuple:
 def vmem_load(ctx: OpCtx) -> None:
     kind = _kind(ctx, LOAD_KINDS, "load_")
     lanes = lanes_of(ctx)
-    addr = _address(ctx, lanes)
-    raw = ctx.mem_read("global", addr, kind[0], lanes)
+    parts = flat_spaces(ctx, global_address(ctx), lanes)
+    raw = ctx.mem_read(parts[0][0], parts[0][1], kind[0], parts[0][2])
+    for space, addr, sub in parts[1:]:  # other lanes read zeros: OR the spaces together
+        raw = raw | ctx.mem_read(space, addr, kind[0], sub)
     old = ctx.u32(need_slot(ctx, "vdst")) if kind[2] != "full" else None
     ctx.deliver(0, load_result(raw, kind, old), lanes)
 
@@ -108,9 +135,9 @@ def vmem_load(ctx: OpCtx) -> None:
 def vmem_store(ctx: OpCtx) -> None:
     kind = _kind(ctx, STORE_KINDS, "store_")
     lanes = lanes_of(ctx)
-    addr = _address(ctx, lanes)
-    data = ctx.raw(need_slot(ctx, "vdata"))
-    ctx.mem_write("global", addr, store_bytes(data, kind), lanes)
+    data = store_bytes(ctx.raw(need_slot(ctx, "vdata")), kind)
+    for space, addr, sub in flat_spaces(ctx, global_address(ctx), lanes):
+        ctx.mem_write(space, addr, data, sub)
     ctx.memory_op("vmcnt")
 
 
@@ -141,7 +168,9 @@ def vmem_atomic(ctx: OpCtx) -> None:
         ctx.ins.cache[key] = atomic_kind(suffix_after(ctx.ins.base, "atomic_"))
     op, nbytes = ctx.ins.cache[key]
     lanes = lanes_of(ctx)
-    addr = _address(ctx, lanes)
+    addr = global_address(ctx)
+    if ctx.ins.base.startswith("flat_"):
+        check_apertures(ctx, addr, lanes)
     data, cmp = split_cmpswap(ctx.raw(need_slot(ctx, "vdata")), op)
     old = atomic(ctx, "global", addr, lanes, op, nbytes, data, cmp)
     if ctx.ins.defs:

@@ -28,7 +28,8 @@ Facts and choices (sources in brackets; "uncertain" where no primary source was 
   guide text was not available (see ``MFMA_HONOURS_EXEC``).
 
 SMFMAC (``v_smfmac_*``, gfx942 shapes): ``D += A @ B`` with a 4:2 structured-sparse
-A whose positions come from the index VGPR (``src2``); see :mod:`.mfma_layouts`.
+A whose positions come from the index VGPR (``vsrc2``); the accumulator is ``vdst``
+(read and written); see :mod:`.mfma_layouts`.
 
 Not covered (raise "no semantics"): gfx950's new SMFMAC shapes, ``*_f8f6f4`` and
 ``v_mfma_scale_*`` (gfx950 block formats).
@@ -257,16 +258,19 @@ def _write_d(ctx: OpCtx, words: np.ndarray) -> None:
 def smfmac(ctx: OpCtx, shape: MfmaShape, ocp: bool, cbsz: int, abid: int) -> None:
     """``D += A @ B`` with the 4:2-compressed A (see :mod:`.mfma_layouts`).
 
-    The accumulator is read from the destination registers (``ctx._read_def``): the
-    table lists SMFMAC's vdst as a pure def, though LLVM ties it to the input.
+    The accumulator is the destination: the table's ``vdst`` is read and written (role
+    "both", LLVM's ``$vdst = $src2``); the other use slots are A, B and the index VGPR.
     """
+    slots = ctx.ins.use_slots
+    acc = next(i for i, s in enumerate(slots) if s.role == "both")
+    ia, ib, iidx = (i for i, s in enumerate(slots) if s.role != "both")
     try:
-        a, k_pos = sparse_a(ctx.raw(0), ctx.raw(2), shape, cbsz=cbsz, abid=abid, ocp_fp8=ocp)
+        a, k_pos = sparse_a(ctx.raw(ia), ctx.raw(iidx), shape, cbsz=cbsz, abid=abid, ocp_fp8=ocp)
     except ValueError as e:
         raise _ctx.EmulationError(f"{ctx.ins.text}: {e}") from None
     dense = MfmaShape(shape.m, shape.n, shape.k, 1, shape.a_type, shape.b_type, shape.out_type)
-    b = gather_b(ctx.raw(1), dense, ocp_fp8=ocp)[:, 0]
-    c = gather_acc(ctx._read_def(0), shape)[:, 0]
+    b = gather_b(ctx.raw(ib), dense, ocp_fp8=ocp)[:, 0]
+    c = gather_acc(ctx.raw(acc), shape)[:, 0]
     d = smfmac_compute(a, k_pos, b, c, shape.out_type)
     _write_d(ctx, scatter_acc(d[:, None], shape))
 
