@@ -28,6 +28,10 @@ dword interleaving is invisible to per-lane addresses).
 
 from __future__ import annotations
 
+import ctypes
+import functools
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -72,10 +76,31 @@ class Launch:
     private_bytes: int = 0  # per lane (work-item); 0: the kernel has no scratch
 
 
+@functools.cache
+def tune_malloc() -> bool:
+    """Let glibc keep large freed blocks instead of unmapping them.
+
+    Every emulated instruction makes numpy temporaries of (waves, 64) elements,
+    hundreds of KiB each: above glibc's default mmap threshold, so each one is a fresh
+    mmap whose pages the kernel must fault in and zero. Raising the thresholds (once,
+    for the process; ``PYHIP_EMU_MALLOC=default`` opts out) lets them reuse heap memory,
+    which makes the emulator about 1.7x faster on large launches (docs/performance.md).
+    """
+    if os.environ.get("PYHIP_EMU_MALLOC") == "default" or not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    return bool(libc.mallopt(m_mmap_threshold, 64 << 20)) and bool(libc.mallopt(m_trim_threshold, 256 << 20))
+
+
 class Machine:
     """All waves of one batch; :meth:`run` executes them to the end."""
 
     def __init__(self, program: Program, launch: Launch, memory, sanitizer: Sanitizer):  # noqa: ANN001
+        tune_malloc()
         self.program = program
         self.launch = launch
         self.memory = memory
