@@ -14,9 +14,9 @@ import numpy as np
 
 from pyhip_mlir.emulator.codeobject import CodeObjectKernel, kernel_ir, read_code_object
 from pyhip_mlir.emulator.ctx import EmulationError
-from pyhip_mlir.emulator.dispatch import dims3, new_sanitizer, run_batches
+from pyhip_mlir.emulator.dispatch import dims3, run_batches
 from pyhip_mlir.emulator.program import Program, decode_kernel
-from pyhip_mlir.emulator.sanitizer import Report
+from pyhip_mlir.emulator.sanitizer import Report, Sanitizer
 
 
 @dataclass
@@ -80,10 +80,10 @@ class EmulatedKernel:
         kernarg[off : off + len(seg)] = np.frombuffer(bytes(seg), dtype=np.uint8)
         memory.register(kernarg, name="kernarg segment")
         stats = run_batches(program, self.info.descriptor, g3, b3, int(kernarg.ctypes.data) + off, memory,
-                            lambda: new_sanitizer(bool(sanitize), mode), max_steps=max_steps)
-        reports = list(stats.get("report_list", []))  # type: ignore[arg-type]
+                            lambda: Sanitizer(enabled=bool(sanitize), mode=mode), max_steps=max_steps)
+        reports = list(stats.reports)
         reports += memory_warnings(memory, self.name)
-        return LaunchResult(self.name, stats["waves"], stats["wave_instructions"], time.perf_counter() - t0, reports)
+        return LaunchResult(self.name, stats.waves, stats.wave_instructions, time.perf_counter() - t0, reports)
 
 
 def memory_warnings(memory: Any, kernel: str) -> list[Report]:

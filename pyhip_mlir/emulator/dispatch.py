@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -34,7 +34,7 @@ from pyhip_mlir.emulator import bits
 from pyhip_mlir.emulator.ctx import EmulationError
 from pyhip_mlir.emulator.machine import Launch, Machine
 from pyhip_mlir.emulator.program import EXEC, Program, RegRange
-from pyhip_mlir.emulator.sanitizer import Sanitizer
+from pyhip_mlir.emulator.sanitizer import Report
 
 MEMORY_BUDGET = 512 << 20  # bytes of register files per batch
 MAX_WAVES_PER_BATCH = 4096
@@ -60,6 +60,16 @@ def dispatch_packet(grid: tuple[int, int, int], block: tuple[int, int, int], lds
     return np.frombuffer(bytes(pkt), dtype=np.uint8).copy()
 
 
+@dataclass
+class RunStats:
+    """What a launch did, summed over its batches."""
+
+    waves: int = 0
+    wave_instructions: int = 0
+    batches: int = 0
+    reports: list[Report] = field(default_factory=list)
+
+
 def run_batches(
     program: Program,
     descriptor: Any,
@@ -70,8 +80,8 @@ def run_batches(
     sanitizer_factory: Any,
     *,
     max_steps: int | None = None,
-) -> dict[str, int]:
-    """Run every workgroup of the grid; returns counters (waves, wave-instructions)."""
+) -> RunStats:
+    """Run every workgroup of the grid."""
     threads = block[0] * block[1] * block[2]
     if threads > 1024:
         raise ValueError(f"workgroup of {threads} work-items: the limit is 1024")
@@ -87,21 +97,17 @@ def run_batches(
     per_batch = max(1, min(MAX_WAVES_PER_BATCH, MEMORY_BUDGET // per_wave) // wpg)
     packet = dispatch_packet(grid, block, lds, kernarg_address, private)
     memory.register(packet, name="dispatch packet")
-    stats = {"waves": 0, "wave_instructions": 0, "batches": 0}
+    stats = RunStats()
     for start in range(0, n_wg, per_batch):
         wgs = np.arange(start, min(n_wg, start + per_batch))
         launch = _batch_launch(program, descriptor, grid, block, wgs, wpg, lds, kernarg_address,
                                int(packet.ctypes.data), private)
         m = Machine(program, launch, memory, sanitizer_factory())
         m.run(max_steps=max_steps)
-        stats["waves"] += m.W
-        stats["wave_instructions"] += m.wave_instructions
-        stats["batches"] += 1
-        if m.san.reports:
-            stats.setdefault("reports", 0)
-            stats["reports"] += len(m.san.reports)
-            stats.setdefault("report_list", [])  # type: ignore[arg-type]
-            stats["report_list"] += m.san.reports  # type: ignore[operator]
+        stats.waves += m.W
+        stats.wave_instructions += m.wave_instructions
+        stats.batches += 1
+        stats.reports += m.san.reports
     return stats
 
 
@@ -160,6 +166,3 @@ def _batch_launch(program: Program, desc: Any, grid: tuple[int, int, int], block
     return Launch(n_waves=n, wg_of_wave=wg_of_wave, wg_ids=wg_ids, wave_in_wg=wave_in_wg,
                   lds_bytes=lds, n_wgs=len(wgs), init=init, private_bytes=private)
 
-
-def new_sanitizer(enabled: bool, mode: str) -> Sanitizer:
-    return Sanitizer(enabled=enabled, mode=mode)
