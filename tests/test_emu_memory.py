@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from emu_atomics import INT_ATOMICS, sequential
 
 from pyhip_mlir.emulator import EmulationError, SanitizerError
 from pyhip_mlir.emulator.testing import run_snippet
@@ -209,42 +210,6 @@ def test_global_store_dwordx3_saddr_inactive_lanes() -> None:
 
 # --- GLOBAL atomics --------------------------------------------------------------------
 
-M32, M64 = (1 << 32) - 1, (1 << 64) - 1
-
-
-def _s32(x: int) -> int:
-    x &= M32
-    return x - (1 << 32) if x >> 31 else x
-
-
-def _s64(x: int) -> int:
-    x &= M64
-    return x - (1 << 64) if x >> 63 else x
-
-
-# name -> (python op on unsigned ints (old, data, width mask) -> new)
-INT_ATOMICS = {
-    "add": lambda o, d, m: (o + d) & m,
-    "sub": lambda o, d, m: (o - d) & m,
-    "and": lambda o, d, m: o & d,
-    "or": lambda o, d, m: o | d,
-    "xor": lambda o, d, m: o ^ d,
-    "umin": lambda o, d, m: min(o, d),
-    "umax": lambda o, d, m: max(o, d),
-    "smin": lambda o, d, m: min(o, d, key=_s32 if m == M32 else _s64),
-    "smax": lambda o, d, m: max(o, d, key=_s32 if m == M32 else _s64),
-    "swap": lambda o, d, m: d,
-    "inc": lambda o, d, m: 0 if o >= d else (o + 1) & m,
-    "dec": lambda o, d, m: d if (o == 0 or o > d) else o - 1,
-}
-
-
-def _sequential(init: int, data: list[int], op, m: int) -> tuple[list[int], int]:  # noqa: ANN001
-    olds, cur = [], init
-    for d in data:
-        olds.append(cur)
-        cur = op(cur, d, m)
-    return olds, cur
 
 
 @pytest.mark.parametrize("x2", [False, True])
@@ -263,7 +228,7 @@ def test_global_atomic_int_all_lanes_one_address(name: str, x2: bool) -> None:
     dt = np.uint64 if x2 else np.uint32
     mem = np.array([init, 0x1234], dtype=dt)
     ex = LANES != 5  # lane 5 inactive: no effect, old value not written
-    olds, final = _sequential(init, [d for d, e in zip(data, ex, strict=True) if e], INT_ATOMICS[name], m)
+    olds, final = sequential(init, [d for d, e in zip(data, ex, strict=True) if e], INT_ATOMICS[name], m)
     sfx = "_x2" if x2 else ""
     vd, vdst = ("v[4:5]", "v[6:7]") if x2 else ("v4", "v6")
     snap = run_snippet(

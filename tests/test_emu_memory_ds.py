@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from emu_atomics import INT_ATOMICS, sequential
 
 from pyhip_mlir.emulator.testing import run_snippet
 
@@ -22,36 +23,6 @@ def mask_of(lanes: np.ndarray) -> int:
 
 def rng(seed: int = 1) -> np.random.Generator:
     return np.random.default_rng(seed)
-
-
-def _signed(x: int, m: int) -> int:
-    return x - (m + 1) if x > (m >> 1) else x
-
-
-# generic atomic -> python op on unsigned ints (old, data, width mask) -> new
-INT_ATOMICS = {
-    "add": lambda o, d, m: (o + d) & m,
-    "sub": lambda o, d, m: (o - d) & m,
-    "and": lambda o, d, m: o & d,
-    "or": lambda o, d, m: o | d,
-    "xor": lambda o, d, m: o ^ d,
-    "umin": lambda o, d, m: min(o, d),
-    "umax": lambda o, d, m: max(o, d),
-    "smin": lambda o, d, m: min(o, d, key=lambda v: _signed(v, m)),
-    "smax": lambda o, d, m: max(o, d, key=lambda v: _signed(v, m)),
-    "swap": lambda o, d, m: d,
-    "inc": lambda o, d, m: 0 if o >= d else (o + 1) & m,
-    "dec": lambda o, d, m: d if (o == 0 or o > d) else o - 1,
-}
-
-
-def _sequential(init: int, data: list[int], op, m: int) -> tuple[list[int], int]:  # noqa: ANN001
-    """Lane-order read-modify-write: the old value each lane sees, and the final one."""
-    olds, cur = [], init
-    for d in data:
-        olds.append(cur)
-        cur = op(cur, d, m)
-    return olds, cur
 
 
 # --- DS: reads, writes, read2/write2 ------------------------------------------------------
@@ -201,7 +172,7 @@ def test_ds_atomic_int_rtn_all_lanes_one_address(stem: str, wide: bool) -> None:
         data = [d | (1 << (width - 1)) if k % 3 == 0 else d for k, d in enumerate(data)]
         init = int(r.integers(0, 2**62)) & m
     ex = (LANES % 7) != 3
-    olds, final = _sequential(init, [d for d, e in zip(data, ex, strict=True) if e], INT_ATOMICS[name], m)
+    olds, final = sequential(init, [d for d, e in zip(data, ex, strict=True) if e], INT_ATOMICS[name], m)
     dt = np.uint64 if wide else np.uint32
     mnem = f"ds_{stem}{width}" if stem.endswith("rtn_b") else f"ds_{stem.replace('_', '_rtn_')}{width}"
     vd, vdst, vi = ("v[4:5]", "v[6:7]", "v[8:9]") if wide else ("v4", "v6", "v8")
