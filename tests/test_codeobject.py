@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from pyhip_mlir.codegen.asm_lexer import AsmParseError
 from pyhip_mlir.codegen.asm_meta import parse_yaml
 from pyhip_mlir.codegen.asm_printer import print_module_asm
 from pyhip_mlir.dialects.cdna import KernelOp, make_context
