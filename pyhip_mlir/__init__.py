@@ -7,4 +7,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "jit", "JitKernel", "DSLError"]
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    # ``pyhip_mlir.jit`` without importing xDSL at package import
+    if name in ("jit", "JitKernel", "DSLError"):
+        from pyhip_mlir import frontend
+
+        return getattr(frontend, name)
+    raise AttributeError(f"module 'pyhip_mlir' has no attribute {name!r}")

@@ -15,7 +15,9 @@ Pseudo ops print as the moves they stand for once registers are known:
 parallel copy is ordered so no source is overwritten before it is read, cycles of
 VGPRs are broken with ``v_swap_b32``); ``cdna.get_reg`` prints nothing;
 ``cdna.fallthrough`` prints nothing, or ``s_branch`` when its target is not the next
-block. Structured control flow must have been lowered before printing.
+block. Values a branch or fall-through passes to block arguments print nothing: they
+must already be in the arguments' registers (equal types), else printing fails.
+Structured control flow must have been lowered before printing.
 
 Kernel directives and metadata live in :mod:`pyhip_mlir.codegen.kernel_directives`;
 :func:`kernel_to_asm` and :func:`print_module_asm` are re-exported here.
@@ -46,7 +48,7 @@ from pyhip_mlir.dialects.cdna.types import (
     SpecialRegType,
     describe_type,
 )
-from pyhip_mlir.dialects.cdna.verify import doc_modifiers
+from pyhip_mlir.dialects.cdna.verify import block_name, doc_modifiers
 from pyhip_mlir.dialects.isa.table import InstrDef, OperandDef, lookup, normalize_arch
 
 if TYPE_CHECKING:
@@ -502,9 +504,34 @@ def body_lines(kernel: KernelOp, arch: str) -> list[str]:
     return lines
 
 
+def check_edge_registers(op: Operation, dest: Block, values: Sequence[SSAValue]) -> None:
+    """An edge passing values to block arguments prints as nothing but the jump, so
+    every value must already sit in its argument's registers; moving them is the
+    allocator's job (it inserts ``cdna.copy`` before the branch when they differ)."""
+    what = op.mnemonic if isinstance(op, InstOp) else op.name
+    for i, (v, a) in enumerate(zip(values, dest.args, strict=False)):
+        for t, whose in ((v.type, "value"), (a.type, "block argument")):
+            if isinstance(t, RegType) and not t.is_allocated:
+                raise AsmPrintError(
+                    f"{what}: {whose} {i} passed to {block_name(dest)} "
+                    f"{_value_name(v if whose == 'value' else a, '')}".rstrip()
+                    + f" is not allocated ({describe_type(t)})",
+                    op,
+                )
+        if v.type != a.type:
+            raise AsmPrintError(
+                f"{what}: passes {describe_type(v.type)} to argument {i} of {block_name(dest)}, "
+                f"which is {describe_type(a.type)}: block arguments need copies, which "
+                "register allocation inserts",
+                op,
+            )
+
+
 def op_lines(op: Operation, block: Block, label_of: LabelOf, arch: str) -> list[str]:
     """Assembly lines of one op of ``block`` (instructions without indentation)."""
     if isinstance(op, InstOp):
+        if op.target_args:
+            check_edge_registers(op, op.targets[0], op.target_args)
         lines = [format_inst(op, label_of, arch)]
         extra = op.targets[1 if op.has_label_slot() else 0 :]
         for target in extra:  # fall-through of a conditional branch
@@ -516,6 +543,7 @@ def op_lines(op: Operation, block: Block, label_of: LabelOf, arch: str) -> list[
     if isinstance(op, CopyOp | BuildOp | ExtractOp):
         return pseudo_lines(op)
     if isinstance(op, FallthroughOp):
+        check_edge_registers(op, op.dest, op.args)
         if op.dest is block.next_block:
             return []
         return [f"s_branch {label_of(op.dest)}"]

@@ -14,6 +14,7 @@ its own one-bit file ``"scc"``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,7 +157,15 @@ def _location(op: Operation) -> str:
 
 def decode_kernel(kernel: KernelOp, arch: str, semantics: dict[str, SemFn] | None = None) -> Program:
     """Flatten ``kernel``'s blocks into a :class:`Program` (labels become PCs)."""
-    from pyhip_mlir.codegen.asm_printer import format_inst
+    from pyhip_mlir.codegen.asm_printer import AsmPrintError, check_edge_registers, format_inst
+
+    def check_edge(op: Operation, dest: Block, values: Sequence[SSAValue]) -> None:
+        # Values passed to block arguments must already be in place: an edge runs no
+        # moves here, exactly as in printed assembly.
+        try:
+            check_edge_registers(op, dest, values)
+        except AsmPrintError as e:
+            raise DecodeError(str(e), op) from None
 
     blocks = list(kernel.body.blocks)
     # PCs: the position of every instruction; a block starts at its first one.
@@ -177,6 +186,7 @@ def decode_kernel(kernel: KernelOp, arch: str, semantics: dict[str, SemFn] | Non
             if isinstance(op, GetRegOp):
                 continue
             if isinstance(op, FallthroughOp):
+                check_edge(op, op.dest, op.args)
                 if start.get(op.dest) != len(instrs):
                     raise DecodeError("cdna.fallthrough to a block that does not follow", op)
                 continue
@@ -186,6 +196,8 @@ def decode_kernel(kernel: KernelOp, arch: str, semantics: dict[str, SemFn] | Non
                     "pseudo ops (print to assembly) first",
                     op,
                 )
+            if op.target_args:
+                check_edge(op, op.targets[0], op.target_args)
             ins = _decode_inst(op, arch, len(instrs), start, label_of, format_inst)
             for r in (*ins.reads, *ins.writes):
                 if r.file in hi:

@@ -27,11 +27,12 @@ from pyhip_mlir.dialects.cdna.types import (
     reg_type,
     special_type,
 )
+from pyhip_mlir.dialects.cdna.undef import UndefOp
 
 __all__ = [
     "CDNA", "CdnaContext", "make_context", "InstOp", "inst_class", "KernelArgAttr",
     "KernelOp", "layout_args", "BuildOp", "ConditionOp", "CopyOp", "ExtractOp",
     "FallthroughOp", "GetRegOp", "IfOp", "WhileOp", "YieldOp", "AGPRType", "ExecType",
     "M0Type", "RegType", "SCCType", "SGPRType", "SpecialRegType", "VCCType", "VGPRType",
-    "reg_type", "special_type",
+    "reg_type", "special_type", "UndefOp",
 ]  # fmt: skip

@@ -35,6 +35,7 @@ from pyhip_mlir.dialects.cdna.types import (
     VCCType,
     VGPRType,
 )
+from pyhip_mlir.dialects.cdna.undef import UndefOp
 
 CDNA = Dialect(
     "cdna",
@@ -49,6 +50,7 @@ CDNA = Dialect(
         WhileOp,
         YieldOp,
         ConditionOp,
+        UndefOp,
     ],
     [SGPRType, VGPRType, AGPRType, ExecType, VCCType, SCCType, M0Type, KernelArgAttr],
 )

@@ -16,6 +16,8 @@ Operands follow the table's explicit operand slots in assembly order:
 * ``implicit_defs``  special registers the table lists as implicit defs (scc, ...);
 * ``targets``        branch targets (a ``label`` slot), plus the fall-through block of
                      a conditional branch;
+* ``target_args``    values passed to the block arguments of ``targets[0]`` (the label
+                     target); the fall-through block never takes arguments;
 * ``mods``           trailing modifiers by assembler keyword (``offset``, ``glc``, ...);
 * ``opmods``         source modifiers per use slot (``neg``, ``abs``, ``neg,abs``,
                      ``sext``).
@@ -25,6 +27,7 @@ Custom syntax::
     %d = cdna.v_add_u32 %a, 5 implicit(%exec : exec) : (!cdna.vgpr<1>) -> !cdna.vgpr<1>
     %s = cdna.s_add_u32 %x, 1 implicit() -> (scc) : (!cdna.sgpr<1>) -> !cdna.sgpr<1>
     cdna.s_cbranch_scc1 ^bb2, ^bb1 implicit(%c : scc)
+    cdna.s_cbranch_scc1 ^bb2(%x : !cdna.sgpr<1>), ^bb1 implicit(%c : scc)
     %v = cdna.global_load_dword %a, "off" implicit(%e : exec) [offset = 16] : ...
 
 The type list covers explicit SSA operands and explicit results only; implicit ones
@@ -35,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from xdsl.dialects.builtin import (
     ArrayAttr,
@@ -43,12 +46,13 @@ from xdsl.dialects.builtin import (
     DictionaryAttr,
     FloatAttr,
     IntAttr,
+    UNKNOWN_LOC,
     StringAttr,
     UnitAttr,
     f64,
     i32,
 )
-from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.ir import Attribute, Block, OpResult, Operation, SSAValue, SSAValues, Use
 from xdsl.irdl import (
     AttrSizedOperandSegments,
     AttrSizedResultSegments,
@@ -158,6 +162,7 @@ class InstOp(IRDLOperation):
 
     uses = var_operand_def()
     implicit_uses = var_operand_def()
+    target_args = var_operand_def()
     defs = var_result_def()
     implicit_defs = var_result_def()
     targets = var_successor_def()
@@ -183,25 +188,27 @@ class InstOp(IRDLOperation):
         targets: Sequence[Block] = (),
         mods: dict[str, ImmValue | Sequence[int] | bool] | None = None,
         opmods: dict[int, str] | None = None,
+        target_args: Sequence[SSAValue | Operation] = (),
     ):
         props: dict[str, Attribute] = {}
         if imm:
-            props["imm"] = DictionaryAttr({str(k): imm_attr(v) for k, v in imm.items()})
+            props["imm"] = _imm_dict(tuple(imm.items()))
         if mods:
-            props["mods"] = DictionaryAttr({k: mod_attr(v) for k, v in mods.items()})
+            props["mods"] = _mods_dict(tuple((k, tuple(v) if isinstance(v, list) else v)
+                                             for k, v in mods.items()))
         if opmods:
             props["opmods"] = DictionaryAttr({str(k): StringAttr(v) for k, v in opmods.items()})
         # What IRDLOperation.__init__ would build (same operands, results, successors
         # and properties, in the same order), without its generic per-argument
         # machinery and with shared segment-size attributes: a third of parsing time.
-        props[_OPERAND_SEGMENTS] = _segment_attr(len(uses), len(implicit_uses))
+        props[_OPERAND_SEGMENTS] = _segment_attr(len(uses), len(implicit_uses), len(target_args))
         props[_RESULT_SEGMENTS] = _segment_attr(len(defs), len(implicit_defs))
-        Operation.__init__(
+        _init_operation(
             self,
-            operands=[*_values(uses), *_values(implicit_uses)],
-            result_types=[*defs, *implicit_defs],
-            successors=targets,
-            properties=props,
+            [*_values(uses), *_values(implicit_uses), *_values(target_args)],
+            [*defs, *implicit_defs],
+            targets,
+            props,
         )
 
     # --- accessors ---------------------------------------------------------------
@@ -285,8 +292,8 @@ class _TerminatorInstOpDef(InstOp):
 
 # --- fast paths ---------------------------------------------------------------------
 #
-# Every instruction op has the same shape: two operand segments, two result segments,
-# one successor list. xDSL's generic accessors decode the segment-size properties
+# Every instruction op has the same shape: three operand segments (uses, implicit uses,
+# target arguments), two result segments, one successor list. xDSL's generic accessors decode the segment-size properties
 # (struct.unpack) on every ``op.uses``; its generic verifier re-checks the segments
 # and every operand constraint of every op. The mixin below answers both from
 # segment-size attributes shared by all ops (see :func:`_segment_attr`), and defers to
@@ -299,18 +306,20 @@ _PROPERTY_NAMES = frozenset({"imm", "mods", "opmods", _OPERAND_SEGMENTS, _RESULT
 # id(attr) -> (attr, sizes) for the shared segment attributes (the attr is kept so its
 # id is never reused). Keyed by identity: hashing a DenseArrayBase costs as much as
 # decoding it.
-_SEGMENT_SIZES: dict[int, tuple[Attribute, tuple[int, int]]] = {}
+_SEGMENT_SIZES: dict[int, tuple[Attribute, tuple[int, ...]]] = {}
+_OPERAND_SEGMENT_COUNT = 3
+_RESULT_SEGMENT_COUNT = 2
 
 
 @cache
-def _segment_attr(first: int, second: int) -> DenseArrayBase:
-    """The shared (immutable) segment-size attribute ``array<i32: first, second>``."""
-    attr = DenseArrayBase.from_list(i32, (first, second))
-    _SEGMENT_SIZES[id(attr)] = (attr, (first, second))
+def _segment_attr(*sizes: int) -> DenseArrayBase:
+    """The shared (immutable) segment-size attribute ``array<i32: sizes...>``."""
+    attr = DenseArrayBase.from_list(i32, sizes)
+    _SEGMENT_SIZES[id(attr)] = (attr, sizes)
     return attr
 
 
-def _known_sizes(attr: Attribute | None) -> tuple[int, int] | None:
+def _known_sizes(attr: Attribute | None) -> tuple[int, ...] | None:
     """The sizes of a shared segment attribute; None for any other attribute."""
     hit = _SEGMENT_SIZES.get(id(attr))
     return hit[1] if hit is not None and hit[0] is attr else None
@@ -320,6 +329,47 @@ def _sizes(op: Operation, key: str) -> tuple[int, ...]:
     attr = op.properties[key]
     known = _known_sizes(attr)
     return known if known is not None else attr.get_values()  # type: ignore[attr-defined]
+
+
+def _init_operation(op: Operation, operands: list[SSAValue], result_types: list[Attribute],
+                    successors: Sequence[Block], props: dict[str, Attribute]) -> None:
+    """Exactly what xDSL 0.74's ``Operation.__init__`` does for an op without regions
+    and attributes, without its generic setters and the IRDL default-filling
+    ``__post_init__`` (instruction ops have no default properties): two thirds of the
+    cost of building an instruction, which tracing and parsing do per line. Kept in
+    step with xDSL by the exact-version pin and by tests that compare ops built both
+    ways."""
+    ops = SSAValues(operands)
+    uses = tuple([Use(op, i) for i in range(len(ops))])
+    for v, u in zip(ops, uses, strict=True):
+        v.add_use(u)
+    op._operands = ops
+    op._operand_uses = uses
+    op.results = SSAValues([OpResult(t, op, i) for i, t in enumerate(result_types)])
+    op.properties = props
+    op.attributes = {}
+    op.location = UNKNOWN_LOC
+    succ = tuple(successors)
+    if succ:
+        su = tuple([Use(op, i) for i in range(len(succ))])
+        for b, u in zip(succ, su, strict=True):
+            b.add_use(u)
+        op._successors = succ
+        op._successor_uses = su
+    else:
+        op._successors = ()
+        op._successor_uses = ()
+    op.regions = ()
+
+
+@cache
+def _imm_dict(items: tuple[tuple[int, ImmValue], ...]) -> DictionaryAttr:
+    return DictionaryAttr({str(k): imm_attr(v) for k, v in items})
+
+
+@cache
+def _mods_dict(items: tuple[tuple[str, Any], ...]) -> DictionaryAttr:
+    return DictionaryAttr({k: mod_attr(list(v) if isinstance(v, tuple) else v) for k, v in items})
 
 
 def _values(items: Sequence[SSAValue | Operation]) -> list[SSAValue]:
@@ -337,6 +387,12 @@ class _InstFastPaths:
     def implicit_uses(self: Operation) -> Sequence[SSAValue]:  # type: ignore[misc]
         n = _sizes(self, _OPERAND_SEGMENTS)
         return self.operands[n[0] : n[0] + n[1]]
+
+    @property
+    def target_args(self: Operation) -> Sequence[SSAValue]:  # type: ignore[misc]
+        n = _sizes(self, _OPERAND_SEGMENTS)
+        start = n[0] + n[1]
+        return self.operands[start : start + n[2]]
 
     @property
     def defs(self: Operation) -> Sequence[SSAValue]:  # type: ignore[misc]
@@ -369,6 +425,10 @@ def _irdl_invariants_hold(op: Operation) -> bool:
     operand_sizes = _known_sizes(props.get(_OPERAND_SEGMENTS))
     result_sizes = _known_sizes(props.get(_RESULT_SEGMENTS))
     if operand_sizes is None or result_sizes is None or op.regions:
+        return False
+    # A shared attribute of another length (built for the other segment kind) would
+    # pass the sums below but not xDSL's segment count check.
+    if len(operand_sizes) != _OPERAND_SEGMENT_COUNT or len(result_sizes) != _RESULT_SEGMENT_COUNT:
         return False
     if sum(operand_sizes) != len(op.operands) or sum(result_sizes) != len(op.results):
         return False

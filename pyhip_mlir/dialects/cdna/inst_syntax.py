@@ -74,6 +74,18 @@ def print_inst(self: InstOp, printer: Printer) -> None:
             out.append(_imm_text(val))  # type: ignore[arg-type]
         else:
             block(val)  # type: ignore[arg-type]
+            if target_args := self.target_args:
+                out.append("(")
+                for j, v in enumerate(target_args):
+                    if j:
+                        out.append(", ")
+                    value(v)
+                out.append(" : ")
+                for j, v in enumerate(target_args):
+                    if j:
+                        out.append(", ")
+                    type_(v.type)
+                out.append(")")
     targets = self.targets
     for extra in targets[1 if self.has_label_slot() else 0 :]:
         out.append(", ")
@@ -146,6 +158,7 @@ def parse_inst_slow(cls: type[InstOp], parser: Parser) -> InstOp:
     imm: dict[int, ImmValue] = {}
     opmods: dict[int, str] = {}
     targets: list[Block] = []
+    target_args: list[SSAValue] = []
     slot = 0
 
     takes_label = _takes_label(cls.MNEMONIC)
@@ -154,6 +167,16 @@ def parse_inst_slow(cls: type[InstOp], parser: Parser) -> InstOp:
         nonlocal slot
         # Only branches take blocks: elsewhere `^bb1` starts the next block.
         if takes_label and (blk := parser.parse_optional_successor()) is not None:
+            pos = parser.pos
+            if parser.parse_optional_punctuation("(") is not None:
+                if targets:
+                    parser.raise_error(
+                        f"{cls.name}: only the branch target takes block arguments, "
+                        "not the fall-through successor",
+                        pos,
+                        parser.pos,
+                    )
+                target_args.extend(parse_successor_args(parser))
             targets.append(blk)
             return True
         mod = ""
@@ -254,9 +277,26 @@ def parse_inst_slow(cls: type[InstOp], parser: Parser) -> InstOp:
         targets=targets,
         mods=mods,
         opmods=opmods,
+        target_args=target_args,
     )
     op.attributes.update(attrs)
     return op
+
+
+def parse_successor_args(parser: Parser) -> list[SSAValue]:
+    """``%a, %b : T1, T2)`` after a successor's ``(``: the values passed to its block."""
+    operands = parser.parse_comma_separated_list(
+        parser.Delimiter.NONE, parser.parse_unresolved_operand, " (block argument value)"
+    )
+    parser.parse_punctuation(":")
+    pos = parser.pos
+    types = parser.parse_comma_separated_list(parser.Delimiter.NONE, parser.parse_type)
+    if len(types) != len(operands):
+        parser.raise_error(
+            f"{len(operands)} block argument value(s) but {len(types)} type(s)", pos, parser.pos
+        )
+    parser.parse_punctuation(")")
+    return [parser.resolve_operand(o, t) for o, t in zip(operands, types, strict=True)]
 
 
 def _special_name(t: Attribute) -> str:

@@ -5,7 +5,8 @@
 * ``cdna.copy``        a register-to-register move the allocator may coalesce away;
 * ``cdna.build``       concatenate registers into one wider tuple (v[0:1] from v0, v1);
 * ``cdna.extract``     a sub-range of a tuple (``offset`` dwords in, result's width);
-* ``cdna.fallthrough`` end of a block that continues into the next one in layout;
+* ``cdna.fallthrough`` end of a block that continues into the next one in layout
+                       (passing values to its block arguments, if it has any);
 * ``cdna.if``/``cdna.while``/``cdna.yield``/``cdna.condition``: structured control
   flow with explicit loop-carried values (DESIGN.md decision 4), lowered to labels
   and ``s_cbranch_*`` after allocation.
@@ -40,7 +41,8 @@ from xdsl.traits import (
 )
 from xdsl.utils.exceptions import VerifyException
 
-from pyhip_mlir.dialects.cdna.types import RegType, SCCType, SpecialRegType, VCCType
+from pyhip_mlir.dialects.cdna.types import ExecType, RegType, SCCType, SpecialRegType, VCCType
+from pyhip_mlir.dialects.cdna.verify import check_edge_args
 
 
 def _width(t: Attribute) -> int:
@@ -163,28 +165,31 @@ class ExtractOp(IRDLOperation):
 
 @irdl_op_definition
 class FallthroughOp(IRDLOperation):
-    """Continue into ``dest``, which must be the next block in layout order."""
+    """Continue into ``dest``, which must be the next block in layout order, passing
+    ``args`` to its block arguments."""
 
     name = "cdna.fallthrough"
+    args = var_operand_def()
     dest = successor_def()
     traits = traits_def(IsTerminator(), Pure())
-    assembly_format = "$dest attr-dict"
+    assembly_format = "$dest (`(` $args^ `:` type($args) `)`)? attr-dict"
 
-    def __init__(self, dest: Block):
-        super().__init__(successors=[dest])
+    def __init__(self, dest: Block, args: Sequence[SSAValue | Operation] = ()):
+        super().__init__(operands=[args], successors=[dest])
 
     def verify_(self) -> None:
         block = self.parent_block()
         if block is not None and block.next_block is not self.dest:
             raise VerifyException("cdna.fallthrough must target the next block in layout")
+        check_edge_args(self, self.dest, self.args)
 
 
 def _check_condition(cond: SSAValue) -> None:
-    if not isinstance(cond.type, SCCType | VCCType) and not (
+    if not isinstance(cond.type, SCCType | VCCType | ExecType) and not (
         isinstance(cond.type, RegType) and cond.type.file == "s" and cond.type.nregs == 2
     ):
         raise VerifyException(
-            f"condition must be scc, vcc or a 64-bit lane mask in SGPRs, not {cond.type}"
+            f"condition must be scc, or a 64-bit lane mask (vcc, exec, an SGPR pair), not {cond.type}"
         )
 
 
@@ -220,7 +225,15 @@ class ConditionOp(IRDLOperation):
 
 @irdl_op_definition
 class IfOp(IRDLOperation):
-    """Run ``then`` when ``cond`` holds (scc: uniform branch; lane mask: per lane)."""
+    """Run ``then`` when ``cond`` holds (scc: uniform branch; lane mask: per lane).
+
+    With a lane-mask condition (exec, vcc, an SGPR pair) the regions run when any lane
+    is set (``s_cbranch_execz`` skips them otherwise) and vector results merge per
+    lane: the then-value in the mask's lanes, the else-value elsewhere. The register
+    allocator must give such a result and both yielded values one register (or copy
+    the else-value into it before the region), since a VALU write under a narrowed
+    EXEC leaves the other lanes of its register unchanged.
+    """
 
     name = "cdna.if"
     cond = operand_def()

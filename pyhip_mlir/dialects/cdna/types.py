@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import ClassVar
 
 from xdsl.dialects.builtin import IntAttr
@@ -206,7 +207,9 @@ SPECIAL_TYPES: dict[str, type[SpecialRegType]] = {
 }
 
 
+@cache
 def reg_type(file: str, width: int = 1, index: int = UNALLOCATED) -> RegType:
+    """The register type (types are immutable: one instance per (file, width, index))."""
     return REG_TYPES[file].get(width, index)
 
 

@@ -1,20 +1,27 @@
-"""Table-driven verification of instruction ops.
+"""Table-driven verification of instruction ops, and of the values edges pass to blocks.
 
-Everything checked here comes from the instruction table of the op's architecture:
-the mnemonic exists, the operand count, each operand's register file, width and
-alignment, immediates only where the slot takes one, implicit special registers, and
-modifiers the instruction actually has. Errors are ``VerifyException``s whose text
-names the operand slot as the LLVM syntax docs do (``vdst``, ``src1``, ``saddr``).
+Everything checked about an instruction comes from the instruction table of the op's
+architecture: the mnemonic exists, the operand count, each operand's register file,
+width and alignment, immediates only where the slot takes one, implicit special
+registers, and modifiers the instruction actually has. Errors are
+``VerifyException``s whose text names the operand slot as the LLVM syntax docs do
+(``vdst``, ``src1``, ``saddr``).
+
+Block arguments (the phis of a CFG in SSA form) are checked per edge: a branch's
+label target receives ``target_args``, a ``cdna.fallthrough`` its ``args``, and every
+other edge (the fall-through successor of a conditional branch) passes nothing, so
+it may only enter a block without arguments.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from xdsl.ir import Attribute
+from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.utils.exceptions import VerifyException
 
 from pyhip_mlir.dialects.cdna.types import UNALLOCATED, RegType, SpecialRegType, describe_type
@@ -317,6 +324,57 @@ def verify_inst(op: InstOp) -> None:
             f"'{op.mnemonic}' implicitly writes ({', '.join(want_defs)}), "
             f"got ({', '.join(got_defs)})"
         )
+    if op.successors or op.target_args:
+        _check_inst_edges(op)
+
+
+# --- block arguments --------------------------------------------------------------
+
+
+def block_name(block: Block) -> str:
+    """How the printer names ``block``: its name hint, else ``^bb<index in region>``."""
+    if block.name_hint:
+        return f"^{block.name_hint}"
+    region = block.parent
+    if region is None:
+        return "^bb?"
+    return f"^bb{next(i for i, b in enumerate(region.blocks) if b is block)}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def check_edge_args(op: Operation, dest: Block, values: Sequence[SSAValue]) -> None:
+    """The values an edge of ``op`` passes to ``dest`` match its block arguments."""
+    args = dest.args
+    if len(values) != len(args):
+        raise VerifyException(
+            f"{op.name} passes {_count(len(values), 'value')} to {block_name(dest)}, "
+            f"which takes {_count(len(args), 'argument')}"
+        )
+    for i, (v, a) in enumerate(zip(values, args, strict=True)):
+        if v.type != a.type:
+            raise VerifyException(
+                f"{op.name} passes a wrong type to {block_name(dest)}: argument {i} of "
+                f"{block_name(dest)} is {a.type}, got {v.type}"
+            )
+
+
+def _check_inst_edges(op: InstOp) -> None:
+    targets = op.targets
+    label = op.has_label_slot()
+    if label:
+        check_edge_args(op, targets[0], op.target_args)
+    elif op.target_args:
+        raise VerifyException(f"{op.name} passes block arguments but has no branch target")
+    for dest in targets[1 if label else 0 :]:
+        if dest.args:
+            raise VerifyException(
+                f"{op.name} falls through to {block_name(dest)}, which takes "
+                f"{_count(len(dest.args), 'argument')}: only the branch target receives "
+                "values (fall through to a block without arguments that branches on)"
+            )
 
 
 # Inline constants of the gfx9 encoding: no literal dword needed.

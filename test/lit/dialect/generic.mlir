@@ -6,9 +6,9 @@
 // GENERIC: "builtin.module"() ({
 // GENERIC-NEXT: "cdna.kernel"() <{sym_name = "k", arch = "gfx942", args = []}> ({
 // GENERIC-NEXT: ^entry(%tid: !cdna.vgpr<1>, %exec: !cdna.exec):
-// GENERIC-NEXT: %a = "cdna.v_add_u32"(%tid, %exec) <{imm = {"0" = #builtin.int<5>}, operandSegmentSizes = array<i32: 1, 1>, resultSegmentSizes = array<i32: 1, 0>}> : (!cdna.vgpr<1>, !cdna.exec) -> !cdna.vgpr<1>
-// GENERIC: %s, %scc = "cdna.s_add_u32"(%a0, %a1) <{operandSegmentSizes = array<i32: 2, 0>, resultSegmentSizes = array<i32: 1, 1>}> : (!cdna.sgpr<1>, !cdna.sgpr<1>) -> (!cdna.sgpr<1>, !cdna.scc)
-// GENERIC: "cdna.s_endpgm"() <{operandSegmentSizes = array<i32: 0, 0>, resultSegmentSizes = array<i32: 0, 0>}> : () -> ()
+// GENERIC-NEXT: %a = "cdna.v_add_u32"(%tid, %exec) <{imm = {"0" = #builtin.int<5>}, operandSegmentSizes = array<i32: 1, 1, 0>, resultSegmentSizes = array<i32: 1, 0>}> : (!cdna.vgpr<1>, !cdna.exec) -> !cdna.vgpr<1>
+// GENERIC: %s, %scc = "cdna.s_add_u32"(%a0, %a1) <{operandSegmentSizes = array<i32: 2, 0, 0>, resultSegmentSizes = array<i32: 1, 1>}> : (!cdna.sgpr<1>, !cdna.sgpr<1>) -> (!cdna.sgpr<1>, !cdna.scc)
+// GENERIC: "cdna.s_endpgm"() <{operandSegmentSizes = array<i32: 0, 0, 0>, resultSegmentSizes = array<i32: 0, 0>}> : () -> ()
 
 // CHECK: cdna.kernel @k {arch = "gfx942", args = []} {
 // CHECK-NEXT: ^entry(%tid: !cdna.vgpr<1>, %exec: !cdna.exec):
