@@ -1,0 +1,819 @@
+"""``J``: the object a ``@jit`` kernel receives, which traces it into a ``cdna.kernel``.
+
+It owns the IR being built (the kernel's region, the current block), the register
+variables and their SSA state (:mod:`.ssa`), the structured-control-flow frames
+(:mod:`.control`) and the top-level CFG of labels and jumps. Instructions go through
+:mod:`.instr`; expressions through :mod:`.lower`. Everything is built with op
+constructors, never parsed from text (DESIGN.md decision 8).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from xdsl.ir import Block, Operation, Region, SSAValue
+
+from pyhip_mlir.dialects.cdna.kernel import KernelOp, layout_args
+from pyhip_mlir.dialects.cdna.pseudo import BuildOp, ExtractOp, FallthroughOp
+from pyhip_mlir.dialects.cdna.types import reg_type, special_type
+from pyhip_mlir.dialects.cdna.undef import UndefOp
+from pyhip_mlir.dialects.isa.table import normalize_arch
+from pyhip_mlir.frontend import cfg, control, instr, lower, prune
+from pyhip_mlir.frontend.dtypes import DTYPES, constant_dwords, parse_type, type_names
+from pyhip_mlir.frontend.errors import DSLError
+from pyhip_mlir.frontend.expr import Expr, is_const
+from pyhip_mlir.frontend.gpr import GPRs, Ref
+from pyhip_mlir.frontend.loc import Loc, declared_name, loc_attr, user_loc
+from pyhip_mlir.frontend.ssa import CfgBlock, Edge, Scope, SSABuilder, VarInfo, _hint
+
+ABI = ("kernarg_segment_ptr", "workgroup_id_x", "workgroup_id_y", "workgroup_id_z",
+       "workitem_id", "exec")
+_ABI_TYPES = {"kernarg_segment_ptr": ("s", 2), "workgroup_id_x": ("s", 1),
+              "workgroup_id_y": ("s", 1), "workgroup_id_z": ("s", 1), "workitem_id": ("v", 1)}
+
+
+class Idx3D:
+    """``J.threadIdx``/``J.blockIdx``: read-only registers ``.x``, ``.y``, ``.z``."""
+
+    def __init__(self, get: Callable[[str], GPRs]):
+        self._get = get
+
+    @property
+    def x(self) -> GPRs:
+        return self._get("x")
+
+    @property
+    def y(self) -> GPRs:
+        return self._get("y")
+
+    @property
+    def z(self) -> GPRs:
+        return self._get("z")
+
+
+class JIT:
+    """The kernel builder (pyhip's ``J``). See docs/dsl.md for the user guide."""
+
+    warp_size = 64
+
+    def __init__(self, name: str, arch: str = "gfx942", runtime_args: Sequence[tuple[str, str]] = (),
+                 loc: Loc | None = None):
+        self.arch = normalize_arch(arch)
+        self.name = name
+        self.kernel_loc = loc
+        self._ids = itertools.count()
+        self.ssa = SSABuilder(self._locate)
+        self.vars: dict[Any, VarInfo] = {}
+        for s in instr.SPECIALS:
+            self.vars[s] = VarInfo(s, s, s, None)
+        self.frames: list[control.Frame] = []
+        self.labels: dict[str, CfgBlock] = {}
+        entry = Block(arg_types=[reg_type(*_ABI_TYPES[a]) if a in _ABI_TYPES else special_type("exec")
+                                 for a in ABI])
+        for a, n in zip(entry.args, ("kargs", "wg_x", "wg_y", "wg_z", "tid", "exec"), strict=True):
+            a.name_hint = n
+        self.entry_args = dict(zip(ABI, entry.args, strict=True))
+        self.region = Region(entry)
+        self.cfg: list[CfgBlock] = []
+        self.scope = self._cfg_block(entry, entry=True).scope
+        self.scope.defs[("exec", 0)] = (self.entry_args["exec"], 0)
+        self.prologue = Scope(entry, None, "cfg", self.cfg[0])
+        self.prologue.defs[("exec", 0)] = (self.entry_args["exec"], 0)
+        self.prologue_end: Operation | None = None
+        self.fixed: dict[int, SSAValue] = {}
+        self.special_vars: dict[str, GPRs] = {}
+        self.lds_bytes = 0
+        self.lds_allocs: dict[int, int] = {}
+        self.lds_free: list[tuple[int, int]] = []
+        self.debug_logs: list[Any] = []
+        self.kargs = self._fixed_var("kargs", "s", "u32", (2,), self.entry_args["kernarg_segment_ptr"])
+        self.threadIdx = Idx3D(self._thread_idx)
+        self.blockIdx = Idx3D(self._block_idx)
+        self.args = layout_args(runtime_args)
+        self.arg_vars = self._load_args(runtime_args)
+
+    # --- variables ------------------------------------------------------------------
+
+    def _new_var_id(self) -> int:
+        return next(self._ids)
+
+    def _register(self, g: GPRs, owner: Scope | None) -> GPRs:
+        self.vars[g.id] = VarInfo(g.id, g.name, g.file, owner)
+        return g
+
+    def _varinfo(self, key: Any) -> VarInfo:
+        return self.vars[key]
+
+    def _visible(self, key: Any, scope: Scope) -> bool:
+        owner = self.vars[key].owner
+        return owner is None or owner.kind == "cfg" or scope.inside(owner)
+
+    def gpr(self, *desc: Any, align: int = 0, name: str = "") -> GPRs:
+        """Declare a register variable: ``J.gpr(*shape, "<file><dtype>", *init)``.
+
+        ``J.gpr(expr)`` declares one register holding ``expr`` (pyhip's ``auto_gpr``).
+        """
+        loc = user_loc()
+        if len(desc) == 1 and isinstance(desc[0], Expr | Ref | GPRs):
+            return self.auto_gpr(desc[0], name=name, loc=loc)
+        shape: list[int] = []
+        i = 0
+        while i < len(desc) and isinstance(desc[i], int) and not isinstance(desc[i], bool):
+            if desc[i] < 1:
+                raise DSLError(f"J.gpr: dimension {desc[i]} is not positive", loc)
+            shape.append(desc[i])
+            i += 1
+        if i >= len(desc) or not isinstance(desc[i], str):
+            raise DSLError("J.gpr needs a type such as 'vf32' or 'si32' after the shape "
+                           f"(types: {type_names()}; file s, v or a)", loc)
+        rt = parse_type(desc[i])
+        if rt is None:
+            raise DSLError(f"J.gpr: unknown register type {desc[i]!r} (types: {type_names()}, "
+                           "with an optional file prefix s, v or a)", loc)
+        init = desc[i + 1:]
+        g = self._declare(rt.file, rt.dtype, tuple(shape) or (1,), align, name or declared_name(), loc)
+        if init:
+            flat = list(g)
+            for k, ref in enumerate(flat):
+                self._assign(ref, init[min(k, len(init) - 1)], loc)
+        return g
+
+    def new_gpr(self, reg_type_: str, count: int, dtype: str = "u32", align: int = 1, name: str = "") -> GPRs:
+        """pyhip's lower-level declaration: ``J.new_gpr('s', 2, dtype='u32')``."""
+        loc = user_loc()
+        rt = parse_type(reg_type_ + dtype)
+        if rt is None or reg_type_ not in ("s", "v", "a") or not isinstance(count, int):
+            raise DSLError(f"J.new_gpr({reg_type_!r}, {count!r}, dtype={dtype!r}): file must be "
+                           f"s, v or a and dtype one of {type_names()}", loc)
+        n = max(1, count // DTYPES[rt.dtype])
+        return self._declare(rt.file, rt.dtype, (n,), align, name or declared_name(), loc)
+
+    def _declare(self, file: str, dtype: str, shape: tuple[int, ...], align: int, name: str,
+                 loc: Loc | None, owner: Scope | None | bool = True) -> GPRs:
+        g = GPRs(self, file, dtype, shape, align=align or min(4, 2 if shape != (1,) else 1),
+                 name=name, loc=loc)
+        return self._register(g, self.scope if owner is True else owner)  # type: ignore[arg-type]
+
+    def auto_gpr(self, expr: Any, name: str = "", loc: Loc | None = None) -> GPRs:
+        loc = loc or user_loc()
+        val = lower.evaluate(self, expr, loc)
+        g = self._declare(val.file if val.file != "a" else "v", val.dtype if val.dtype in DTYPES else "u32",
+                          (1,) if val.width == DTYPES.get(val.dtype, 1) else (val.width,), 0,
+                          name or declared_name("t"), loc)
+        self._write_ref(g.to_expr(), val.value)
+        return g
+
+    def _fixed_var(self, name: str, file: str, dtype: str, shape: tuple[int, ...], value: SSAValue) -> GPRs:
+        g = GPRs(self, file, dtype, shape, align=1, name=name, loc=None, readonly=True)
+        self._register(g, None)
+        self.fixed[g.id] = value
+        return g
+
+    # --- SSA reads and writes --------------------------------------------------------
+
+    def _read_ref(self, ref: Ref, loc: Loc | None, what: str = "") -> SSAValue:
+        var = ref.var
+        if var.readonly:
+            v = self.fixed[var.id]
+            if ref.lo == 0 and ref.width == var.count:
+                return v
+            op = ExtractOp(v, ref.lo, reg_type(var.file, ref.width))
+            self._insert(op, loc)
+            return op.res
+        info = self.vars[var.id]
+        val = self.ssa.read_value(self.scope, info, ref.lo, ref.hi, loc)
+        if val is None:
+            self._undefined(info, ref.lo, ref.hi, self.scope, loc, what)
+        return val  # type: ignore[return-value]
+
+    def _undefined(self, var: VarInfo, lo: int, hi: int, scope: Scope, loc: Loc | None,
+                   what: str = "") -> None:
+        why = next((scope.poison[(var.key, k)] for k in range(lo, hi + 1)
+                    if (var.key, k) in scope.poison), None)
+        if var.file in instr.SPECIALS:
+            raise DSLError(f"{what + ' ' if what else ''}reads {var.name}, which nothing has "
+                           "written yet" + (f" ({why})" if why else ""), loc)
+        g = var.name if lo == hi == 0 else f"{var.name}[{lo}]" if lo == hi else f"{var.name}[{lo}:{hi}]"
+        msg = f"'{g}' is read before it is written"
+        if why:
+            msg = f"'{g}' has no value here: {why}"
+        raise DSLError((f"{what}: " if what else "") + msg, loc)
+
+    def _write_ref(self, ref: Ref, value: SSAValue) -> None:
+        if ref.var.readonly:
+            raise DSLError(f"'{ref!r}' is read-only", user_loc())
+        if value.name_hint is None or value.name_hint.startswith("t"):
+            value.name_hint = _hint(ref.var.name)
+        self.ssa.write(self.scope, self.vars[ref.var.id], ref.lo, value)
+
+    def _read_special(self, name: str, loc: Loc | None, what: str = "") -> SSAValue:
+        val = self.ssa.read_value(self.scope, self.vars[name], 0, 0, loc)
+        if val is None:
+            self._undefined(self.vars[name], 0, 0, self.scope, loc, what)
+        return val  # type: ignore[return-value]
+
+    def _write_special(self, name: str, value: SSAValue) -> None:
+        self.ssa.write(self.scope, self.vars[name], 0, value)
+
+    # --- inserting ops -----------------------------------------------------------------
+
+    def _loc(self, loc: Loc | None) -> Loc | None:
+        return loc
+
+    def _locate(self, op: Operation, loc: Loc | None) -> None:
+        attr = loc_attr(loc)
+        if attr is not None:
+            op.location = attr
+
+    def _insert(self, op: Operation, loc: Loc | None) -> None:
+        self._insert_in(self.scope, op, loc)
+
+    def _insert_in(self, scope: Scope, op: Operation, loc: Loc | None) -> None:
+        self._locate(op, loc)
+        if scope is self.prologue:
+            if self.prologue_end is None:
+                first = scope.block.first_op
+                if first is None:
+                    scope.block.add_op(op)
+                else:
+                    scope.block.insert_op_before(op, first)
+            else:
+                scope.block.insert_op_after(op, self.prologue_end)
+            self.prologue_end = op
+            return
+        scope.insert(op)
+
+    @contextmanager
+    def _at_prologue(self) -> Iterator[None]:
+        saved = self.scope
+        self.scope = self.prologue
+        try:
+            yield
+        finally:
+            self.scope = saved
+
+    def _op(self, mnemonic: str, *operands: Any, mod: str = "", loc: Loc | None = None,
+            **kw: Any) -> list[SSAValue]:
+        """Emit for the frontend itself (expression lowering, helpers)."""
+        return instr.emit(self, mnemonic, operands, mod, kw, loc)
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def call(*operands: Any, mod: Any = "", **kw: Any) -> None:
+            instr.emit(self, name, operands, mod, kw, user_loc())
+
+        call.__name__ = name
+        self.__dict__[name] = call  # later J.<name> lookups skip __getattr__
+        return call
+
+    def _extract(self, v: SSAValue, k: int, file: str, n: int = 1) -> SSAValue:
+        op = ExtractOp(v, k, reg_type(file, n))
+        self._insert(op, None)
+        return op.res
+
+    def _build(self, parts: Sequence[SSAValue], file: str) -> SSAValue:
+        width = sum(getattr(p.type, "nregs", 1) for p in parts)
+        op = BuildOp(list(parts), reg_type(file, width))
+        self._insert(op, None)
+        return op.res
+
+    def _undef(self, scope: Scope, var: VarInfo, width: int) -> SSAValue:
+        op = UndefOp(var.type_of(width))
+        op.res.name_hint = _hint(var.name)
+        self._insert_in(scope, op, None)
+        return op.res
+
+    def _agpr_to_vgpr(self, v: SSAValue, width: int, loc: Loc | None) -> SSAValue:
+        parts = [self._op("v_accvgpr_read_b32", instr.Dst("v"),
+                          instr.Val(self._extract(v, k, "a") if width > 1 else v, "a", 1), loc=loc)[0]
+                 for k in range(width)]
+        return parts[0] if width == 1 else self._build(parts, "v")
+
+    # --- assignment -------------------------------------------------------------------
+
+    def _assign(self, dst: Ref, value: Any, loc: Loc | None) -> None:
+        if dst.var.readonly:
+            raise DSLError(f"'{dst!r}' is read-only", loc)
+        if isinstance(value, GPRs):
+            value = value.to_expr()
+        if is_const(value):
+            words = constant_dwords(value, dst.var.dtype, dst.width)
+            for k, w in enumerate(words):
+                one = Ref(dst.var, dst.lo + k, dst.lo + k)
+                if dst.file == "a":
+                    self._op("v_accvgpr_write_b32", one, lower.signed32(w), loc=loc)
+                else:
+                    self._op(f"{dst.file}_mov_b32", one, lower.signed32(w), loc=loc)
+            return
+        if isinstance(value, Ref):
+            if value.width != dst.width:
+                raise DSLError(f"assigning {value.width} dword(s) '{value!r}' to {dst.width} "
+                               f"dword(s) '{dst!r}'", loc)
+            self._copy(dst, value, loc)
+            return
+        if isinstance(value, Expr):
+            val = lower.evaluate(self, value, loc, dst_file=dst.file, dst_dtype=dst.dtype)
+            if val.file == "mask" and dst.width == 1:  # a per-lane condition as 0/1
+                val = lower.Value(lower.to_file(self, val, "v", loc), "v", "i32", 1)
+            if val.width != dst.width:
+                raise DSLError(f"the expression gives {val.width} dword(s); '{dst!r}' has {dst.width}",
+                               loc)
+            v = lower.to_file(self, val, dst.file, loc)
+            self._write_ref(dst, v)
+            return
+        raise DSLError(f"cannot assign a {type(value).__name__} ({value!r}) to register '{dst!r}'",
+                       loc)
+
+    def _copy(self, dst: Ref, src: Ref, loc: Loc | None) -> None:
+        for k in range(dst.width):
+            d = Ref(dst.var, dst.lo + k, dst.lo + k)
+            s = Ref(src.var, src.lo + k, src.lo + k)
+            if dst.file == "a":
+                self._op("v_accvgpr_write_b32" if s.file == "v" else "v_accvgpr_mov_b32", d, s, loc=loc)
+            elif dst.file == "v":
+                self._op("v_accvgpr_read_b32" if s.file == "a" else "v_mov_b32", d, s, loc=loc)
+            else:
+                if s.file != "s":
+                    raise DSLError(f"'{src!r}' is a vector register and '{dst!r}' scalar: use "
+                                   "J.v_readfirstlane_b32 to copy one lane", loc)
+                self._op("s_mov_b32", d, s, loc=loc)
+
+    def _eval_operand(self, e: Expr, loc: Loc | None) -> instr.Val:
+        val = lower.evaluate(self, e, loc)
+        return instr.Val(lower.to_file(self, val, val.file, loc), val.file if val.file in "sva" else "s",
+                         val.width)
+
+    # --- the kernel's CFG ---------------------------------------------------------------
+
+    def _cfg_block(self, block: Block | None = None, *, entry: bool = False, label: str | None = None) -> CfgBlock:
+        blk = block or Block()
+        scope = Scope(blk, None, "cfg")
+        cb = CfgBlock(scope, label=label, entry=entry, sealed=entry or label is None)
+        scope.resolver = cb
+        if entry:
+            self.cfg.append(cb)
+        return cb
+
+    def _place(self, cb: CfgBlock) -> None:
+        """Append ``cb`` to the layout and make it current (the previous falls through)."""
+        cur = self.scope
+        if cur.kind != "cfg":
+            raise DSLError("labels are only allowed at the top level of the kernel, not inside "
+                           "J.If/J.While/J.ExecMask blocks", user_loc())
+        prev: CfgBlock = cur.resolver
+        if not cur.terminated:
+            if prev.preds or prev.entry or prev.scope.block.ops:
+                ft = FallthroughOp(cb.scope.block)
+                cur.block.add_op(ft)
+                cur.terminated = True
+                cb.preds.append(Edge(prev, ft))
+            else:  # an empty unreachable block (after s_branch): drop it
+                self.region.detach_block(prev.scope.block)
+                self.cfg.remove(prev)
+        self.region.add_block(cb.scope.block)
+        self.cfg.append(cb)
+        self.scope = cb.scope
+
+    def _unreachable_block(self) -> None:
+        """Code after s_branch/s_endpgm with no label: a block nothing enters."""
+        cb = self._cfg_block()
+        self.region.add_block(cb.scope.block)
+        self.cfg.append(cb)
+        self.scope = cb.scope
+
+    def _label_block(self, name: str, loc: Loc | None) -> CfgBlock:
+        cb = self.labels.get(name)
+        if cb is None:
+            cb = self._cfg_block(label=name)
+            cb.first_use = loc
+            self.labels[name] = cb
+        return cb
+
+    def Label(self, name: str = "") -> instr.LabelName:
+        """Start a new block named ``name`` (pyhip's ``J.Label``) at the top level."""
+        loc = user_loc()
+        if not name:
+            name = f"L{self._new_var_id()}"
+        cb = self._label_block(name, loc)
+        if cb.placed:
+            raise DSLError(f"label '{name}' is defined twice", loc)
+        cb.placed = True
+        self._place(cb)
+        return instr.LabelName(name)
+
+    def _branch_targets(self, mnemonic: str, labels: list[Any], loc: Loc | None) -> list[Block]:
+        if self.scope.kind != "cfg":
+            raise DSLError(f"{mnemonic} to label '{labels[0].name}' inside a J.If/J.While/"
+                           "J.ExecMask block: jumps to labels are only allowed at the top level "
+                           "(use loop['begin'] / loop['end'] to continue or break a J.While)", loc)
+        target = self._label_block(labels[0].name, loc)
+        out = [target.scope.block]
+        if mnemonic.startswith("s_cbranch_"):
+            self._pending_fallthrough = self._cfg_block()
+            out.append(self._pending_fallthrough.scope.block)
+        self._pending_target = target
+        return out
+
+    def _after_terminator(self, op: Operation, loc: Loc | None) -> None:
+        cur = self.scope
+        cur.terminated = True
+        if cur.kind != "cfg":
+            raise DSLError(f"{op.name.removeprefix('cdna.')} inside a J.If/J.While/J.ExecMask block "
+                           "ends the region; only J.Jump to loop labels and structured blocks can "
+                           "leave one", loc)
+        prev: CfgBlock = cur.resolver
+        target = getattr(self, "_pending_target", None)
+        if target is not None:
+            target.preds.append(Edge(prev, op))
+            self._pending_target = None
+        ft = getattr(self, "_pending_fallthrough", None)
+        if ft is not None:
+            self._pending_fallthrough = None
+            ft.preds.append(Edge(prev, op))
+            self.region.add_block(ft.scope.block)
+            self.cfg.append(ft)
+            self.scope = ft.scope
+        else:
+            self._unreachable_block()
+
+    def Jump(self, label: Any, cond: Any = None, reverse: bool = False) -> None:
+        """Branch to ``label`` (when ``cond`` holds; when it fails with ``reverse``)."""
+        loc = user_loc()
+        if isinstance(cond, bool):
+            if cond == reverse:
+                return
+            cond = None
+        if isinstance(label, control.LoopLabel):
+            self._loop_jump(label, cond, reverse, loc)
+            return
+        name = label.name if isinstance(label, instr.LabelName) else label
+        if not isinstance(name, str):
+            raise DSLError(f"J.Jump target must be a label name or J.Label(...), not {label!r}", loc)
+        if cond is None:
+            self._op("s_branch", mod=instr.LabelName(name), loc=loc)
+            return
+        lower.condition_scc(self, cond, loc, "J.Jump")
+        self._op("s_cbranch_scc0" if reverse else "s_cbranch_scc1", mod=instr.LabelName(name), loc=loc)
+
+    # --- structured control flow -------------------------------------------------------
+
+    def _push(self, frame: control.Frame) -> None:
+        self.frames.append(frame)
+
+    def _close_frames_above(self, frame: control.Frame) -> None:
+        while self.frames and self.frames[-1] is not frame:
+            self._close_top()
+
+    def _close_top(self) -> None:
+        f = self.frames.pop()
+        f.close()
+        if f.skips and self._innermost_loop() is not None and not isinstance(f, control.LoopFrame):
+            self._open_guard(f.loc)
+
+    def _innermost_loop(self) -> control.LoopFrame | None:
+        for f in reversed(self.frames):
+            if isinstance(f, control.LoopFrame):
+                return f
+        return None
+
+    @contextmanager
+    def While(self, cond: Any = None) -> Iterator[control.LoopFrame]:
+        loc = user_loc()
+        frame = control.LoopFrame(self, self.scope, loc)
+        self._push(frame)
+        scc = frame._true_cond() if cond is None else lower.condition_scc(self, cond, loc, "J.While")
+        frame.start_body(scc)
+        yield frame
+        self._close_frames_above(frame)
+        self.frames.pop()
+        frame.close()
+        self._after_region(frame)
+
+    @contextmanager
+    def If(self, cond: Any) -> Iterator[control.IfFrame]:
+        loc = user_loc()
+        if isinstance(cond, bool):
+            cond_scc = self._scc_const(cond, loc)
+        else:
+            cond_scc = lower.condition_scc(self, cond, loc, "J.If")
+        frame = control.IfFrame(self, self.scope, cond_scc, loc)
+        self._push(frame)
+        yield _IfHandle(self, frame)
+        self._close_frames_above(frame)
+        self.frames.pop()
+        frame.close()
+        self._after_region(frame)
+
+    @contextmanager
+    def ExecMask(self, cond: Any = None, early_skip: bool = True) -> Iterator[None]:
+        """Run the block with EXEC narrowed to the lanes where ``cond`` holds."""
+        loc = user_loc()
+        mask = lower.lane_mask(self, cond, loc)
+        saved = self._declare("s", "u32", (2,), 2, "exec_saved", loc)
+        self._op("s_and_saveexec_b64", saved, mask, loc=loc)
+        frame = None
+        if early_skip:
+            frame = control.IfFrame(self, self.scope, self._read_special("exec", loc), loc, lanes=True)
+            self._push(frame)
+        yield
+        if frame is not None:
+            self._close_frames_above(frame)
+            self.frames.pop()
+            frame.close()
+            self._after_region(frame)
+        self._op("s_mov_b64", "exec", saved, loc=loc)
+
+    def SetMask(self, dst: Any, cond: Any = None) -> None:
+        """Set ``dst`` ("vcc", "exec", "scc" or an SGPR pair) from a condition."""
+        loc = user_loc()
+        if dst == "scc":
+            lower.condition_scc(self, cond, loc, "J.SetMask")
+            return
+        if isinstance(cond, int) and not isinstance(cond, bool):
+            self._op("s_mov_b64", dst, cond, loc=loc)
+            return
+        mask = lower.lane_mask(self, cond, loc)
+        self._op("s_mov_b64", dst, mask, loc=loc)
+
+    def _after_region(self, frame: control.Frame) -> None:
+        if frame.skips and self._innermost_loop() is not None:
+            self._open_guard(frame.loc)
+
+    def _scc_const(self, value: bool, loc: Loc | None) -> SSAValue:
+        self._op("s_cmp_eq_u32" if value else "s_cmp_lg_u32", 0, 0, loc=loc)
+        return self._read_special("scc", loc)
+
+    # break / continue ---------------------------------------------------------------
+
+    def _loop_jump(self, label: control.LoopLabel, cond: Any, reverse: bool, loc: Loc | None) -> None:
+        if cond is None:
+            self._loop_exit(label, None, loc)
+            return
+        scc = lower.condition_scc(self, cond, loc, "J.Jump")
+        self._loop_exit(label, (scc, reverse), loc)
+
+    def _branch_to_loop_label(self, mn: str, label: Any, operands: tuple[Any, ...], loc: Loc | None) -> None:
+        lbl: control.LoopLabel = label
+        if operands:
+            raise DSLError(f"{mn} to a loop label takes no operands", loc)
+        if mn == "s_branch":
+            self._loop_exit(lbl, None, loc)
+        elif mn in ("s_cbranch_scc0", "s_cbranch_scc1"):
+            self._loop_exit(lbl, (self._read_special("scc", loc, mn), mn.endswith("0")), loc)
+        else:
+            raise DSLError(f"{mn} to a loop label: only s_branch, s_cbranch_scc0/1 and J.Jump can "
+                           "break or continue a J.While", loc)
+
+    def _loop_exit(self, label: control.LoopLabel, cond: tuple[SSAValue, bool] | None, loc: Loc | None) -> None:
+        loop = label.loop_label
+        if loop not in self.frames:
+            raise DSLError(f"jump to {label} of a J.While that is not open here", loc)
+        flag_name = "brk" if label.which == "end" else "cont"
+        flag = getattr(loop, flag_name)
+        if flag is None:
+            g = self._declare("s", "u32", (1,), 1, f"loop_{flag_name}", loc, owner=loop.outer)
+            flag = self.vars[g.id]
+            setattr(loop, flag_name, flag)
+            loop.flag_vars = getattr(loop, "flag_vars", {})
+            loop.flag_vars[flag_name] = g
+            if flag_name == "cont":
+                self._reset_continue(loop, g, loc)
+        g = loop.flag_vars[flag_name]
+        if cond is None:
+            self._op("s_mov_b32", g[0], 1, loc=loc)
+        else:
+            scc, inverted = cond
+            self._write_special("scc", scc)
+            if inverted:
+                self._op("s_cselect_b32", g[0], g[0], 1, loc=loc)
+            else:
+                self._op("s_cselect_b32", g[0], 1, g[0], loc=loc)
+        for f in self.frames[self.frames.index(loop) + 1:]:
+            f.skips = True
+        self._open_guard(loc)
+
+    def _reset_continue(self, loop: control.LoopFrame, g: GPRs, loc: Loc | None) -> None:
+        assert loop.after is not None
+        saved = self.scope
+        tmp = Scope(loop.after.block, None, "cfg")
+        self.scope = tmp
+        self._op("s_mov_b32", g[0], 0, loc=loc)
+        op = tmp.block.last_op
+        assert op is not None
+        tmp.block.detach_op(op)
+        first = loop.after.block.first_op
+        if first is None:
+            loop.after.block.add_op(op)
+        else:
+            loop.after.block.insert_op_before(op, first)
+        self.scope = saved
+        loop.after.defs[(g.id, 0)] = (op.results[0], 0)
+
+    def _open_guard(self, loc: Loc | None) -> None:
+        loop = self._innermost_loop()
+        assert loop is not None
+        flags = [loop.flag_vars[n] for n in ("brk", "cont") if getattr(loop, n) is not None]
+        if len(flags) == 2:
+            t = self._op("s_or_b32", instr.Dst("s"), flags[0][0], flags[1][0], loc=loc)[0]
+            self._op("s_cmp_eq_u32", instr.Val(t, "s", 1), 0, loc=loc)
+        else:
+            self._op("s_cmp_eq_u32", flags[0][0], 0, loc=loc)
+        frame = control.IfFrame(self, self.scope, self._read_special("scc", loc), loc, guard=True)
+        self._push(frame)
+
+    def _define_zero(self, scope: Scope, var: Any, loc: Loc | None) -> None:
+        saved = self.scope
+        self.scope = scope
+        self._op("s_mov_b32", instr.Dst("s", 1, var.name), 0, loc=loc)
+        op = scope.block.last_op
+        assert op is not None
+        self.ssa.write(scope, var, 0, op.results[0])
+        self.scope = saved
+
+    def _and_not_flag(self, before: Scope, cond: SSAValue, flag: Any, loc: Loc | None) -> SSAValue:
+        saved = self.scope
+        self.scope = before
+        self._write_special("scc", cond)
+        f = self.ssa.read_value(before, flag, 0, 0, loc)
+        assert f is not None
+        t = self._op("s_cselect_b32", instr.Dst("s"), instr.Val(f, "s", 1), 1, loc=loc)[0]
+        self._op("s_cmp_eq_u32", instr.Val(t, "s", 1), 0, loc=loc)
+        scc = self._read_special("scc", loc)
+        self.scope = saved
+        return scc
+
+    # --- launch geometry -------------------------------------------------------------
+
+    def _thread_idx(self, axis: str) -> GPRs:
+        key = f"threadIdx.{axis}"
+        if key not in self.special_vars:
+            tid = self.entry_args["workitem_id"]
+            with self._at_prologue():
+                t = instr.Val(tid, "v", 1)
+                if axis == "x":
+                    v = self._op("v_and_b32", instr.Dst("v", 1, "tid_x"), 0x3FF, t)[0]
+                else:
+                    shift = 10 if axis == "y" else 20
+                    v = self._op("v_bfe_u32", instr.Dst("v", 1, f"tid_{axis}"), t, shift, 10)[0]
+            self.special_vars[key] = self._fixed_var(key, "v", "u32", (1,), v)
+        return self.special_vars[key]
+
+    def _block_idx(self, axis: str) -> GPRs:
+        key = f"blockIdx.{axis}"
+        if key not in self.special_vars:
+            self.special_vars[key] = self._fixed_var(key, "s", "u32", (1,),
+                                                     self.entry_args[f"workgroup_id_{axis}"])
+        return self.special_vars[key]
+
+    @property
+    def lane_id(self) -> GPRs:
+        """This lane's index in the wavefront, 0..63 (v_mbcnt of all-ones)."""
+        if "lane_id" not in self.special_vars:
+            with self._at_prologue():
+                lo = self._op("v_mbcnt_lo_u32_b32", instr.Dst("v", 1, "lane_lo"), -1, 0)[0]
+                v = self._op("v_mbcnt_hi_u32_b32", instr.Dst("v", 1, "lane_id"), -1,
+                             instr.Val(lo, "v", 1))[0]
+            self.special_vars["lane_id"] = self._fixed_var("lane_id", "v", "u32", (1,), v)
+        return self.special_vars["lane_id"]
+
+    @property
+    def warp_id(self) -> GPRs:
+        """The wavefront's index in a 1-D workgroup (threadIdx.x // 64, in an SGPR)."""
+        if "warp_id" not in self.special_vars:
+            tx = self._thread_idx("x")
+            with self._at_prologue():
+                w = self._op("v_lshrrev_b32", instr.Dst("v", 1, "warp"), 6, tx[0])[0]
+                s = self._op("v_readfirstlane_b32", instr.Dst("s", 1, "warp_id"), instr.Val(w, "v", 1))[0]
+            self.special_vars["warp_id"] = self._fixed_var("warp_id", "s", "u32", (1,), s)
+        return self.special_vars["warp_id"]
+
+    # --- runtime arguments -------------------------------------------------------------
+
+    def _load_args(self, runtime_args: Sequence[tuple[str, str]]) -> list[GPRs]:
+        out: list[GPRs] = []
+        if not runtime_args:
+            return out
+        bools: list[tuple[GPRs, SSAValue, int]] = []
+        with self._at_prologue():
+            for (name, ctype), attr in zip(runtime_args, self.args, strict=True):
+                off = attr.offset.data
+                c = " ".join(ctype.split())
+                if c.endswith("*"):
+                    g = self._declare("s", "u32", (2,), 2, name, self.kernel_loc, owner=None)
+                    self._op("s_load_dwordx2", g, self.kargs, off)
+                elif c in ("int64_t", "uint64_t", "long", "double"):
+                    dt = {"int64_t": "i64", "long": "i64", "uint64_t": "u64", "double": "f64"}[c]
+                    g = self._declare("s", dt, (1,), 2, name, self.kernel_loc, owner=None)
+                    self._op("s_load_dwordx2", g, self.kargs, off)
+                else:
+                    dt = {"float": "f32", "unsigned int": "u32", "uint32_t": "u32",
+                          "bool": "u32"}.get(c, "i32")
+                    g = self._declare("s", dt, (1,), 1, name, self.kernel_loc, owner=None)
+                    if c == "bool":  # one byte: load its dword, extract it after the wait
+                        raw = self._op("s_load_dword", instr.Dst("s", 1, name), self.kargs, off & ~3)[0]
+                        bools.append((g, raw, (off & 3) * 8))
+                    else:
+                        self._op("s_load_dword", g, self.kargs, off)
+                out.append(g)
+            self._op("s_waitcnt", lgkmcnt=0)
+            for g, raw, shift in bools:
+                self._op("s_bfe_u32", g, instr.Val(raw, "s", 1), shift | (8 << 16))
+        for g in out:  # the user's code starts where the prologue ends
+            info = self.vars[g.id]
+            for k in range(g.count):
+                got = self.prologue.defs.get((info.key, k))
+                if got is not None:
+                    self.scope.defs[(info.key, k)] = got
+        return out
+
+    # --- finishing ---------------------------------------------------------------------
+
+    def finish(self, workgroup_size: Sequence[int] | None = None) -> KernelOp:
+        """Close open frames, end the kernel, seal the CFG and build the kernel op."""
+        loc = user_loc()
+        if self.frames:
+            raise DSLError("a J.If/J.While/J.ExecMask block is still open at the end of the kernel",
+                           self.frames[-1].loc)
+        if not self.scope.terminated:
+            self._op("s_endpgm", loc=self.kernel_loc or loc)
+        for name, cb in self.labels.items():
+            if not cb.placed:
+                raise DSLError(f"jump to label '{name}', which is never defined (J.Label)", cb.first_use)
+        last = self.cfg[-1]
+        if len(self.cfg) > 1 and not last.preds and not last.scope.block.ops and last.label is None:
+            self.region.detach_block(last.scope.block)
+            self.cfg.pop()
+        cfg.finish(self)
+        self._prune_entry_args()
+        kernel = KernelOp(self.name, self.region, arch=self.arch, args=self.args,
+                          workgroup_size=workgroup_size, lds_bytes=self.lds_bytes or None,
+                          abi_inputs=list(self._abi))
+        self._locate(kernel, self.kernel_loc)
+        prune.prune(kernel)
+        return kernel
+
+    def _prune_entry_args(self) -> None:
+        block = self.region.blocks.first
+        assert block is not None
+        abi = list(ABI)
+        for name in reversed(ABI):
+            arg = self.entry_args[name]
+            if not arg.uses and name != "exec":
+                block.erase_arg(arg)
+                abi.remove(name)
+        self._abi = abi
+
+    # --- LDS, buffers, debug log (helpers.py) ---------------------------------------
+    # Thin delegations to helpers.py / debuglog.py (imported on first use).
+
+    def alloc_lds(self, nbytes: int, align: int = 4) -> int:
+        """Allocate ``nbytes`` of LDS; returns the byte offset (first fit)."""
+        from pyhip_mlir.frontend import helpers
+
+        return helpers.alloc_lds(self, nbytes, align, user_loc())
+
+    def free_lds(self, offset: int) -> None:
+        from pyhip_mlir.frontend import helpers
+
+        helpers.free_lds(self, offset, user_loc())
+
+    def LDSTensor(self, shape: Any, dtype: Any = "s8", base: int | None = None) -> Any:  # noqa: N802
+        from pyhip_mlir.frontend import helpers
+
+        return helpers.LDSTensor(self, shape, dtype, base, user_loc())
+
+    def Buffer(self, base: Any, size: Any) -> Any:  # noqa: N802
+        from pyhip_mlir.frontend import helpers
+
+        return helpers.Buffer(self, base, size, user_loc())
+
+    def sizeof(self, dtype: Any, cnt: int = 1) -> int:
+        from pyhip_mlir.frontend import helpers
+
+        return helpers.sizeof(dtype, user_loc()) * cnt
+
+    def debug_setup(self, cond: Any) -> None:
+        from pyhip_mlir.frontend import debuglog
+
+        debuglog.debug_setup(self, cond)
+
+    def debug_log(self, reg: Any, dtype: Any = None, message: str = "") -> None:
+        from pyhip_mlir.frontend import debuglog
+
+        debuglog.debug_log(self, reg, dtype, message)
+
+
+class _IfHandle:
+    """What ``with J.If(cond) as branch`` binds: pyhip's ``branch.Else()``."""
+
+    def __init__(self, J: JIT, frame: control.IfFrame):
+        self._J = J
+        self._frame = frame
+
+    def Else(self) -> None:  # noqa: N802 (pyhip's name)
+        self._frame.else_(user_loc())
