@@ -29,7 +29,7 @@ def _ref_loops(n: int) -> tuple[int, int, int]:
 
 
 @pyhip.jit()
-def loops(J, p: "int*", n: int):
+def loops(J, p: "int*", n: "int"):
     s_i = J.gpr("si32", 0)
     s_cnt = J.gpr(2, "si32", 0, 0)
     with J.While(s_i[0] < n) as loop:
@@ -90,7 +90,7 @@ def test_nested_loops_per_workgroup() -> None:
 
 
 @pyhip.jit()
-def raw_break(J, p: "int*", n: int):
+def raw_break(J, p: "int*", n: "int"):
     # pyhip's form: an SCC from a compare, then a raw branch to the loop's end label
     s = J.gpr("si32", 0)
     with J.While() as loop:
@@ -137,7 +137,7 @@ def test_label_loop_per_workgroup() -> None:
 
 
 @pyhip.jit()
-def exec_mask(J, p_out: "int*", p_in: "int*", n: int):
+def exec_mask(J, p_out: "int*", p_in: "int*", n: "int"):
     gid = J.gpr("vu32")
     gid[0] = J.blockIdx.x[0] * 64 + J.threadIdx.x[0]
     addr = J.gpr("vu32")
@@ -163,7 +163,7 @@ def test_exec_mask_keeps_other_lanes() -> None:
 
 
 @pyhip.jit()
-def grid_stride(J, p: "int*", count: int):
+def grid_stride(J, p: "int*", count: "int"):
     # pyhip's test_simt: a loop over the array in steps of 64 lanes, the tail masked
     vi = J.gpr(J.threadIdx.x[0])
     vdata = J.gpr("vi32")

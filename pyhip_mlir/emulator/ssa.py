@@ -168,7 +168,11 @@ class CdnaFunctions(InterpreterFunctions):
             lane_mask = bits.mask_to_lanes(bits.join64(args[0][:, 0, :2]))
         saved = st.active
         outs: list[tuple[Any, ...] | None] = [None, None]
-        for k, (region, mask) in enumerate(((op.then_region, cond), (op.else_region, saved & ~cond))):
+        # a lane-mask region's else-values are needed wherever a lane is outside the
+        # mask, so the else region runs for every active wave (its vector ops carry the
+        # EXEC they run under, so they touch only the lanes they own)
+        other = saved if lane_mask is not None else saved & ~cond
+        for k, (region, mask) in enumerate(((op.then_region, cond), (op.else_region, other))):
             if region.blocks and mask.any():
                 st.active = mask
                 outs[k] = run_region(self, interp, region, (), "cdna.if")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from xdsl.dialects.builtin import FileLineColLoc
 from xdsl.ir import Block, Operation, Region, SSAValue
 
 from pyhip_mlir.dialects.cdna.kernel import KernelOp, layout_args
@@ -27,7 +28,7 @@ from pyhip_mlir.frontend.errors import DSLError
 from pyhip_mlir.frontend.expr import Expr, is_const
 from pyhip_mlir.frontend.gpr import GPRs, Ref
 from pyhip_mlir.frontend.loc import Loc, declared_name, loc_attr, user_loc
-from pyhip_mlir.frontend.ssa import CfgBlock, Edge, Scope, SSABuilder, VarInfo, _hint
+from pyhip_mlir.frontend.ssa import CfgBlock, Edge, Scope, SSABuilder, VarInfo, _hint, set_hint
 
 ABI = ("kernarg_segment_ptr", "workgroup_id_x", "workgroup_id_y", "workgroup_id_z",
        "workitem_id", "exec")
@@ -36,21 +37,25 @@ _ABI_TYPES = {"kernarg_segment_ptr": ("s", 2), "workgroup_id_x": ("s", 1),
 
 
 class Idx3D:
-    """``J.threadIdx``/``J.blockIdx``: read-only registers ``.x``, ``.y``, ``.z``."""
+    """``J.threadIdx``/``J.blockIdx``/``J.blockDim``: ``.x``, ``.y``, ``.z``.
 
-    def __init__(self, get: Callable[[str], GPRs]):
+    Registers are read-only views (so ``J.threadIdx.x == 0`` is a compare, not Python
+    identity as on a variable); ``J.blockDim`` gives compile-time ints.
+    """
+
+    def __init__(self, get: Callable[[str], Any]):
         self._get = get
 
     @property
-    def x(self) -> GPRs:
+    def x(self) -> Any:
         return self._get("x")
 
     @property
-    def y(self) -> GPRs:
+    def y(self) -> Any:
         return self._get("y")
 
     @property
-    def z(self) -> GPRs:
+    def z(self) -> Any:
         return self._get("z")
 
 
@@ -84,6 +89,9 @@ class JIT:
         self.prologue.defs[("exec", 0)] = (self.entry_args["exec"], 0)
         self.prologue_end: Operation | None = None
         self.fixed: dict[int, SSAValue] = {}
+        # value -> (variable, first dword) for every value written to a variable: what
+        # the allocator needs to give a register-like program one range per variable
+        self.tags: dict[SSAValue, tuple[GPRs, int]] = {}
         self.special_vars: dict[str, GPRs] = {}
         self.lds_bytes = 0
         self.lds_allocs: dict[int, int] = {}
@@ -92,6 +100,8 @@ class JIT:
         self.kargs = self._fixed_var("kargs", "s", "u32", (2,), self.entry_args["kernarg_segment_ptr"])
         self.threadIdx = Idx3D(self._thread_idx)
         self.blockIdx = Idx3D(self._block_idx)
+        self.workgroup_size: tuple[int, int, int] | None = None
+        self.blockDim = Idx3D(self._block_dim)
         self.args = layout_args(runtime_args)
         self.arg_vars = self._load_args(runtime_args)
 
@@ -206,7 +216,8 @@ class JIT:
         if ref.var.readonly:
             raise DSLError(f"'{ref!r}' is read-only", user_loc())
         if value.name_hint is None or value.name_hint.startswith("t"):
-            value.name_hint = _hint(ref.var.name)
+            set_hint(value, ref.var.hint)
+        self.tags[value] = (ref.var, ref.lo)
         self.ssa.write(self.scope, self.vars[ref.var.id], ref.lo, value)
 
     def _read_special(self, name: str, loc: Loc | None, what: str = "") -> SSAValue:
@@ -649,7 +660,7 @@ class JIT:
 
     # --- launch geometry -------------------------------------------------------------
 
-    def _thread_idx(self, axis: str) -> GPRs:
+    def _thread_idx(self, axis: str) -> Ref:
         key = f"threadIdx.{axis}"
         if key not in self.special_vars:
             tid = self.entry_args["workitem_id"]
@@ -661,17 +672,25 @@ class JIT:
                     shift = 10 if axis == "y" else 20
                     v = self._op("v_bfe_u32", instr.Dst("v", 1, f"tid_{axis}"), t, shift, 10)[0]
             self.special_vars[key] = self._fixed_var(key, "v", "u32", (1,), v)
-        return self.special_vars[key]
+        return self.special_vars[key].to_expr()
 
-    def _block_idx(self, axis: str) -> GPRs:
+    def _block_dim(self, axis: str) -> int:
+        """The workgroup size along ``axis``: a compile-time constant, from
+        ``@jit(workgroup_size=...)`` (the launch must then use that block)."""
+        if self.workgroup_size is None:
+            raise DSLError("J.blockDim needs the workgroup size at compile time: "
+                           "@pyhip.jit(workgroup_size=[x, y, z])", user_loc())
+        return self.workgroup_size["xyz".index(axis)]
+
+    def _block_idx(self, axis: str) -> Ref:
         key = f"blockIdx.{axis}"
         if key not in self.special_vars:
             self.special_vars[key] = self._fixed_var(key, "s", "u32", (1,),
                                                      self.entry_args[f"workgroup_id_{axis}"])
-        return self.special_vars[key]
+        return self.special_vars[key].to_expr()
 
     @property
-    def lane_id(self) -> GPRs:
+    def lane_id(self) -> Ref:
         """This lane's index in the wavefront, 0..63 (v_mbcnt of all-ones)."""
         if "lane_id" not in self.special_vars:
             with self._at_prologue():
@@ -679,10 +698,10 @@ class JIT:
                 v = self._op("v_mbcnt_hi_u32_b32", instr.Dst("v", 1, "lane_id"), -1,
                              instr.Val(lo, "v", 1))[0]
             self.special_vars["lane_id"] = self._fixed_var("lane_id", "v", "u32", (1,), v)
-        return self.special_vars["lane_id"]
+        return self.special_vars["lane_id"].to_expr()
 
     @property
-    def warp_id(self) -> GPRs:
+    def warp_id(self) -> Ref:
         """The wavefront's index in a 1-D workgroup (threadIdx.x // 64, in an SGPR)."""
         if "warp_id" not in self.special_vars:
             tx = self._thread_idx("x")
@@ -690,7 +709,7 @@ class JIT:
                 w = self._op("v_lshrrev_b32", instr.Dst("v", 1, "warp"), 6, tx[0])[0]
                 s = self._op("v_readfirstlane_b32", instr.Dst("s", 1, "warp_id"), instr.Val(w, "v", 1))[0]
             self.special_vars["warp_id"] = self._fixed_var("warp_id", "s", "u32", (1,), s)
-        return self.special_vars["warp_id"]
+        return self.special_vars["warp_id"].to_expr()
 
     # --- runtime arguments -------------------------------------------------------------
 
@@ -755,6 +774,7 @@ class JIT:
                           abi_inputs=list(self._abi))
         self._locate(kernel, self.kernel_loc)
         prune.prune(kernel)
+        _fill_locations(kernel)
         return kernel
 
     def _prune_entry_args(self) -> None:
@@ -806,6 +826,26 @@ class JIT:
         from pyhip_mlir.frontend import debuglog
 
         debuglog.debug_log(self, reg, dtype, message)
+
+
+def _fill_locations(kernel: KernelOp) -> None:
+    """Give ops the frontend made for itself (prologue loads, merges, region ends) and
+    block arguments a location: the previous op's, else the enclosing op's. So every
+    op of the printed IR names a user line and parsing it back keeps them all."""
+    def fill(op: Operation, inherited: Any) -> None:
+        for region in op.regions:
+            for block in region.blocks:
+                for arg in block.args:
+                    if not isinstance(arg.location, FileLineColLoc):
+                        arg.location = inherited
+                prev = inherited
+                for inner in block.ops:
+                    if not isinstance(inner.location, FileLineColLoc):
+                        inner.location = prev
+                    prev = inner.location
+                    fill(inner, inner.location)
+
+    fill(kernel, kernel.location)
 
 
 class _IfHandle:

@@ -18,6 +18,7 @@ from pyhip_mlir.frontend.dtypes import DTYPES
 from pyhip_mlir.frontend.errors import DSLError
 from pyhip_mlir.frontend.expr import ExprOps
 from pyhip_mlir.frontend.loc import Loc, user_loc
+from pyhip_mlir.frontend.ssa import _hint
 
 if TYPE_CHECKING:
     from pyhip_mlir.frontend.builder import JIT
@@ -27,7 +28,7 @@ class GPRs:
     """A register variable: ``count`` dwords of file ``file`` holding ``dtype``."""
 
     __slots__ = ("J", "file", "dtype", "count", "shape", "strides", "align", "name", "loc",
-                 "id", "readonly")
+                 "id", "readonly", "hint")
 
     def __init__(self, J: JIT, file: str, dtype: str, shape: tuple[int, ...], *,
                  align: int, name: str, loc: Loc | None, readonly: bool = False):
@@ -49,6 +50,7 @@ class GPRs:
         self.loc = loc
         self.id = J._new_var_id()
         self.readonly = readonly
+        self.hint = _hint(name)
 
     @property
     def rtype(self) -> str:  # pyhip's name

@@ -17,6 +17,7 @@ signature, so tracing a large kernel matches each shape once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -45,11 +46,13 @@ from pyhip_mlir.frontend.errors import DSLError
 from pyhip_mlir.frontend.expr import Expr
 from pyhip_mlir.frontend.gpr import GPRs, Ref
 from pyhip_mlir.frontend.loc import Loc
+from pyhip_mlir.frontend.ssa import set_hint
 
 if TYPE_CHECKING:
     from pyhip_mlir.frontend.builder import JIT
 
 SPECIALS = ("exec", "vcc", "scc", "m0")
+_LABEL = re.compile(r"[A-Za-z_.$][\w.$]*")
 _WAITCNT_KW = ("vmcnt", "lgkmcnt", "expcnt")
 
 
@@ -187,8 +190,28 @@ def convert(J: JIT, mn: str, operands: tuple[Any, ...], loc: Loc | None, eval_mo
     return out
 
 
+_MODS: dict[tuple[Any, ...], tuple[list[Operand], list[Modifier]]] = {}
+
+
 def modifiers(mn: str, mod: Any, kw: dict[str, Any], loc: Loc | None) -> tuple[list[Operand], list[Modifier], Any]:
     """Extra operands and modifiers from ``mod`` and keywords; also a loop label, if any."""
+    if isinstance(mod, str):
+        try:
+            key = (mn, mod, tuple(kw.items()))
+            hit = _MODS.get(key)
+        except TypeError:  # an unhashable modifier value
+            key, hit = None, None
+        if hit is not None:
+            return hit[0], hit[1], None
+        ops, mods, _ = _modifiers(mn, mod, kw, loc)
+        if key is not None and len(_MODS) < 10_000:
+            _MODS[key] = (ops, mods)
+        return ops, mods, None
+    return _modifiers(mn, mod, kw, loc)
+
+
+def _modifiers(mn: str, mod: Any, kw: dict[str, Any], loc: Loc | None) -> tuple[list[Operand], list[Modifier], Any]:
+    kw = dict(kw)
     ops: list[Operand] = []
     mods: list[Modifier] = []
     loop_target = None
@@ -199,14 +222,19 @@ def modifiers(mn: str, mod: Any, kw: dict[str, Any], loc: Loc | None) -> tuple[l
     elif mod:
         if not isinstance(mod, str):
             raise DSLError(f"{mn}: mod= must be text such as 'offset:16 glc', got {mod!r}", loc)
-        ops, mods = _parse_cached(mod, loc, mn, waitcnt=mn.startswith("s_waitcnt"))
+        if mn.startswith(("s_branch", "s_cbranch_")) and _LABEL.fullmatch(mod.strip()):
+            # pyhip passes branch targets as mod text; a label may be spelled like a
+            # modifier (`done`), so a branch's single word is always its label
+            ops, mods = [Operand("label", mod.strip(), 0, value=mod.strip())], []
+        else:
+            ops, mods = _parse_cached(mod, loc, mn, waitcnt=mn.startswith("s_waitcnt"))
         ops, mods = list(ops), list(mods)
     wait = [k for k in _WAITCNT_KW if k in kw]
     if wait:
         if not mn.startswith("s_waitcnt"):
             raise DSLError(f"{mn} takes no {wait[0]}=: only s_waitcnt counts", loc)
         text = " ".join(f"{k}({int(kw.pop(k))})" for k in wait)
-        ops += _parse_text(text, loc, mn, waitcnt=True)[0]
+        ops += _parse_cached(text, loc, mn, waitcnt=True)[0]
     for key, value in kw.items():
         if value is False or value is None:
             continue
@@ -302,7 +330,7 @@ def emit(J: JIT, mn: str, operands: tuple[Any, ...], mod: Any = "", kw: dict[str
          loc: Loc | None = None) -> list[SSAValue]:
     """Trace one instruction; returns the values it defines for :class:`Dst` operands."""
     if mod or kw:
-        extra_ops, mods, loop_target = modifiers(mn, mod, dict(kw or {}), loc)
+        extra_ops, mods, loop_target = modifiers(mn, mod, kw or {}, loc)
         if loop_target is not None:
             J._branch_to_loop_label(mn, loop_target, operands, loc)
             return []
@@ -380,15 +408,17 @@ def build(J: JIT, plan: Plan, srcs: list[_Src], mods: list[Modifier], loc: Loc |
     )
     J._insert(inst, loc)
     out: list[SSAValue] = []
-    for value, sink in zip(inst.defs, def_sinks, strict=True):
+    results = inst.results
+    nd = len(def_types)
+    for value, sink in zip(results[:nd], def_sinks, strict=True):
         if isinstance(sink, Ref):
             J._write_ref(sink, value)
         elif isinstance(sink, Dst):
-            value.name_hint = sink.name
+            set_hint(value, sink.name)
             out.append(value)
         else:
             J._write_special(sink, value)
-    for value in inst.implicit_defs:
+    for value in results[nd:]:
         J._write_special(value.type.reg, value)  # type: ignore[attr-defined]
     if plan.terminator:
         J._after_terminator(inst, loc)

@@ -35,7 +35,8 @@ class JitKernel:
         self.with_debug_log = with_debug_log
         self.name = fn.__name__
         self.arch = arch
-        self.workgroup_size = workgroup_size
+        self.workgroup_size = (None if workgroup_size is None else
+                               tuple([*workgroup_size, 1, 1][:3]))
         self.max_steps = max_steps
         sig = inspect.signature(fn)
         params = list(sig.parameters.values())
@@ -104,6 +105,7 @@ class JitKernel:
                 self.fn(J, *values)
                 kernel = J.finish(self.workgroup_size)
                 module = ModuleOp([kernel])
+                module.location = kernel.location
         except DSLError as e:
             raise e.with_traceback(None) from None
         except ValueError as e:  # bad C types and the like, found by the dialect
@@ -127,6 +129,12 @@ class JitKernel:
 
     def __call__(self, grid: Any, block: Any, *args: Any) -> Any:
         ct, rt = self.split(args)
+        if self.workgroup_size is not None:
+            from pyhip_mlir.emulator.dispatch import dims3
+
+            if dims3("block", block) != dims3("block", self.workgroup_size):
+                raise ValueError(f"{self.name} was compiled for workgroup_size "
+                                 f"{list(self.workgroup_size)}, launched with block {block}")
         _, kernel, J = self.trace(*ct)
         from pyhip_mlir.emulator.ssa import interpret
 

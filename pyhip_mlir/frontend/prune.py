@@ -24,16 +24,23 @@ from pyhip_mlir.dialects.cdna.undef import UndefOp
 
 
 def prune(root: Operation) -> None:
+    structured: list[Operation] = []
+    undefs: list[UndefOp] = []
+    for op in root.walk():  # pre-order: an outer op drops its yields before the inner
+        if isinstance(op, IfOp | WhileOp):
+            structured.append(op)
+        elif isinstance(op, UndefOp):
+            undefs.append(op)
     changed = True
     while changed:
         changed = False
-        for op in list(root.walk()):
-            if isinstance(op, IfOp):
-                changed |= _prune_if(op)
-            elif isinstance(op, WhileOp):
-                changed |= _prune_while(op)
-    for op in list(root.walk()):
-        if isinstance(op, UndefOp) and not op.res.uses:
+        for k, op in enumerate(structured):
+            new = _prune_if(op) if isinstance(op, IfOp) else _prune_while(op)  # type: ignore[arg-type]
+            if new is not None:
+                structured[k] = new
+                changed = True
+    for op in undefs:
+        if not op.res.uses:
             op.detach()
             op.erase()
 
@@ -53,7 +60,7 @@ def _replace_terminator(region: Region, keep: list[int], cls: type) -> None:
     block.erase_op(term)
 
 
-def _move_results(old: Operation, new: Operation, keep: list[int]) -> None:
+def _move_results(old: Operation, new: Operation, keep: list[int]) -> Operation:
     for j, i in enumerate(keep):
         old.results[i].replace_all_uses_with(new.results[j])
         new.results[j].name_hint = old.results[i].name_hint
@@ -62,12 +69,13 @@ def _move_results(old: Operation, new: Operation, keep: list[int]) -> None:
     assert parent is not None
     parent.insert_op_before(new, old)
     parent.erase_op(old)
+    return new
 
 
-def _prune_if(op: IfOp) -> bool:
+def _prune_if(op: IfOp) -> Operation | None:
     keep = [i for i, r in enumerate(op.res) if r.uses]
     if len(keep) == len(op.res):
-        return False
+        return None
     t_reg, e_reg = op.then_region, op.else_region
     then_r = op.detach_region(t_reg)
     else_r = op.detach_region(e_reg)
@@ -75,11 +83,10 @@ def _prune_if(op: IfOp) -> bool:
     if else_r.blocks:
         _replace_terminator(else_r, keep, YieldOp)
     new = IfOp(op.cond, [op.res[i].type for i in keep], then_r, else_r)
-    _move_results(op, new, keep)
-    return True
+    return _move_results(op, new, keep)
 
 
-def _prune_while(op: WhileOp) -> bool:
+def _prune_while(op: WhileOp) -> Operation | None:
     before, after = op.before.block, op.after.block
     cond = before.last_op
     assert isinstance(cond, ConditionOp)
@@ -90,7 +97,7 @@ def _prune_while(op: WhileOp) -> bool:
         if not r.uses and not aarg.uses and only_cond:
             dead.append(i)
     if not dead:
-        return False
+        return None
     keep = [i for i in range(len(op.res)) if i not in dead]
     b_reg, a_reg = op.before, op.after
     before_r = op.detach_region(b_reg)
@@ -101,5 +108,4 @@ def _prune_while(op: WhileOp) -> bool:
         before_r.block.erase_arg(before_r.block.args[i])
         after_r.block.erase_arg(after_r.block.args[i])
     new = WhileOp([op.inits[i] for i in keep], [op.res[i].type for i in keep], before_r, after_r)
-    _move_results(op, new, keep)
-    return True
+    return _move_results(op, new, keep)

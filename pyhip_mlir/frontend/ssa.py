@@ -199,6 +199,13 @@ class SSABuilder:
     def read_value(self, scope: Scope, var: VarInfo, lo: int, hi: int, loc: Loc | None,
                    merge: bool = False) -> SSAValue | None:
         """The value of dwords lo..hi as one SSA value (None if any dword is undefined)."""
+        first = scope.defs.get((var.key, lo))
+        if first is not None and first[1] == 0:  # fast path: one value, exactly this range
+            v = first[0]
+            n = hi - lo + 1
+            if _width(v) == n and (n == 1 or all(
+                    scope.defs.get((var.key, lo + i)) == (v, i) for i in range(1, n))):
+                return v
         parts = self.parts(scope, var, lo, hi, loc, merge)
         if any(p is None for p in parts):
             return None
@@ -239,17 +246,32 @@ class SSABuilder:
 
     @staticmethod
     def write(scope: Scope, var: VarInfo, lo: int, value: SSAValue) -> None:
+        defs, written, poison, k0 = scope.defs, scope.written, scope.poison, var.key
         for i in range(_width(value)):
-            key = (var.key, lo + i)
-            scope.defs[key] = (value, i)
-            scope.written.add(key)
-            scope.poison.pop(key, None)
+            key = (k0, lo + i)
+            defs[key] = (value, i)
+            written.add(key)
+            if poison:
+                poison.pop(key, None)
 
 
 def _width(v: SSAValue) -> int:
-    t = v.type
-    n = getattr(t, "nregs", None)
-    return n if n is not None else 1
+    w = getattr(v.type, "width", None)  # RegType's parameter; special registers: 1
+    return w.data if w is not None else 1
+
+
+_VALID_HINTS: set[str] = set()
+
+
+def set_hint(v: SSAValue, name: str | None) -> None:
+    """``v.name_hint = name`` without re-validating a name seen before (xDSL checks
+    every assignment with a regular expression; tracing names every value)."""
+    if name is None or name not in _VALID_HINTS:
+        v.name_hint = name
+        if name is not None and v.name_hint == name:
+            _VALID_HINTS.add(name)
+    else:
+        v._name = name  # noqa: SLF001
 
 
 def _hint(name: str) -> str | None:

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from xdsl.dialects.builtin import IntAttr
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
@@ -53,6 +54,16 @@ def _width(t: Attribute) -> int:
     raise VerifyException(f"{t} is not a register type")
 
 
+@cache
+def _int_attr(v: int) -> IntAttr:
+    return IntAttr(v)
+
+
+# The constructors below call ``Operation.__init__`` directly: for these fixed-shape
+# ops it builds exactly what IRDL's generic ``__init__`` builds, at a fifth of the
+# cost (the DSL creates one per register merge, extract and region end).
+
+
 @irdl_op_definition
 class GetRegOp(IRDLOperation):
     """The value held by a physical register at this point (reads, never writes)."""
@@ -86,7 +97,7 @@ class CopyOp(IRDLOperation):
     assembly_format = "$src attr-dict `:` type($src) `->` type($res)"
 
     def __init__(self, src: SSAValue | Operation, t: Attribute):
-        super().__init__(operands=[src], result_types=[t])
+        Operation.__init__(self, operands=[SSAValue.get(src)], result_types=[t])
 
     def verify_(self) -> None:
         if _width(self.src.type) != _width(self.res.type):
@@ -107,7 +118,7 @@ class BuildOp(IRDLOperation):
     assembly_format = "$parts attr-dict `:` type($parts) `->` type($res)"
 
     def __init__(self, parts: Sequence[SSAValue | Operation], t: Attribute):
-        super().__init__(operands=[parts], result_types=[t])
+        Operation.__init__(self, operands=[SSAValue.get(p) for p in parts], result_types=[t])
 
     def verify_(self) -> None:
         total = sum(_width(p.type) for p in self.parts)
@@ -152,7 +163,8 @@ class ExtractOp(IRDLOperation):
         return op
 
     def __init__(self, src: SSAValue | Operation, offset: int, t: Attribute):
-        super().__init__(operands=[src], result_types=[t], properties={"offset": IntAttr(offset)})
+        Operation.__init__(self, operands=[SSAValue.get(src)], result_types=[t],
+                           properties={"offset": _int_attr(offset)})
 
     def verify_(self) -> None:
         o = self.offset.data
@@ -175,7 +187,7 @@ class FallthroughOp(IRDLOperation):
     assembly_format = "$dest (`(` $args^ `:` type($args) `)`)? attr-dict"
 
     def __init__(self, dest: Block, args: Sequence[SSAValue | Operation] = ()):
-        super().__init__(operands=[args], successors=[dest])
+        Operation.__init__(self, operands=[SSAValue.get(a) for a in args], successors=[dest])
 
     def verify_(self) -> None:
         block = self.parent_block()
@@ -203,7 +215,7 @@ class YieldOp(IRDLOperation):
     assembly_format = "($values^ `:` type($values))? attr-dict"
 
     def __init__(self, *values: SSAValue | Operation):
-        super().__init__(operands=[values])
+        Operation.__init__(self, operands=[SSAValue.get(v) for v in values])
 
 
 @irdl_op_definition
@@ -217,7 +229,7 @@ class ConditionOp(IRDLOperation):
     assembly_format = "`(` $cond `:` type($cond) `)` ($values^ `:` type($values))? attr-dict"
 
     def __init__(self, cond: SSAValue | Operation, *values: SSAValue | Operation):
-        super().__init__(operands=[cond, values])
+        Operation.__init__(self, operands=[SSAValue.get(cond), *[SSAValue.get(v) for v in values]])
 
     def verify_(self) -> None:
         _check_condition(self.cond)
@@ -253,9 +265,10 @@ class IfOp(IRDLOperation):
         then_region: Region,
         else_region: Region | None = None,
     ):
-        super().__init__(
-            operands=[cond],
-            result_types=[result_types],
+        Operation.__init__(
+            self,
+            operands=[SSAValue.get(cond)],
+            result_types=list(result_types),
             regions=[then_region, else_region if else_region is not None else Region()],
         )
 
@@ -288,7 +301,8 @@ class WhileOp(IRDLOperation):
         before: Region,
         after: Region,
     ):
-        super().__init__(operands=[inits], result_types=[result_types], regions=[before, after])
+        Operation.__init__(self, operands=[SSAValue.get(v) for v in inits],
+                           result_types=list(result_types), regions=[before, after])
 
     def verify_(self) -> None:
         before_args = [a.type for a in self.before.block.args]
