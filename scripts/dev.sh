@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for the README's commands. Idempotent: installs only what is missing.
-#   bash scripts/dev.sh example   # compile examples/vector_add.mlir to gfx942 asm and a code object,
-#                                 # then run it on the emulator against numpy
+#   bash scripts/dev.sh example   # run the README's DSL kernel (examples/readme_kernel.py); compile
+#                                 # examples/vector_add.mlir to gfx942 asm and a code object, then
+#                                 # run it on the emulator against numpy
 #   bash scripts/dev.sh test      # run every test (pytest, which also runs the lit suite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,7 @@ cmd=${1:-}
 case "$cmd" in
     example)
         setup
+        python examples/readme_kernel.py
         out=${TMPDIR:-/tmp}/pyhip_vector_add
         pyhip-opt examples/vector_add.mlir -t 'asm{arch=gfx942}' -o "$out.s"
         cat "$out.s"

@@ -56,11 +56,14 @@ def type_names() -> str:
 
 
 def f32_bits(x: float) -> int:
-    return struct.unpack("<I", struct.pack("<f", x))[0]
+    """Bits of ``x`` rounded to f32 (to nearest even; beyond the f32 range: infinity)."""
+    with np.errstate(over="ignore"):
+        return int(np.array(x, dtype=np.float32).view(np.uint32))
 
 
 def f16_bits(x: float) -> int:
-    return int(np.array(x, dtype=np.float16).view(np.uint16))
+    with np.errstate(over="ignore"):
+        return int(np.array(x, dtype=np.float16).view(np.uint16))
 
 
 def bf16_bits(x: float) -> int:

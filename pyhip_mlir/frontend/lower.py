@@ -210,6 +210,8 @@ class Lowering:
             from pyhip_mlir.frontend import floats
 
             return floats.unary(self, op, x)
+        if op == "abs" and d not in SIGNED:
+            return x  # an unsigned value is its own magnitude
         if _bits(d) == 64:
             if op == "~":
                 lo, hi = self.halves(x, d)
@@ -226,6 +228,9 @@ class Lowering:
             return Value(self.op("s_abs_i32", "s", 1, x), "s", d, 1)
         neg = self.op("v_sub_u32", "v", 1, 0, x)
         return Value(self.op("v_max_i32", "v", 1, x, Value(neg, "v", d, 1)), "v", d, 1)
+
+    def compare64_scalar(self, op: str, a: Operand, b: Operand, d: str) -> Value:
+        return _compare64_scalar(self, op, a, b, d)
 
     def select_ge0(self, x: Value, a: Value, b: Value, d: str) -> Value:
         """x >= 0 ? a : b (64-bit)."""
@@ -447,8 +452,7 @@ class Lowering:
             sop = "lg" if op == "ne" else op
             if _bits(d) == 64:
                 if op not in ("eq", "ne"):
-                    a, b = self.vgpr(a, d), b  # SALU compares 64-bit for (in)equality only
-                    return self.compare(op, a, b)
+                    return self.compare64_scalar(op, a, b, d)
                 self.op_no_dst(f"s_cmp_{sop}_u64", _as64(self, a, d), _as64(self, b, d))
             else:
                 self.op_no_dst(f"s_cmp_{sop}_{t}", a, self._s(b, d))
@@ -458,6 +462,30 @@ class Lowering:
         else:
             srcs = self._vop3(a, b, d=d)
         return Value(self.op(f"v_cmp_{op}_{t}_e64", "s", 2, *srcs), "mask", "i32", 2)
+
+
+def _compare64_scalar(L: Lowering, op: str, a: Operand, b: Operand, d: str) -> Value:
+    """An ordered 64-bit compare on the SALU (which compares 64-bit only for (in)equality):
+    the borrow of a - b is a < b; signed compares flip the sign bits first."""
+    invert = op in ("le", "ge")
+    if op in ("gt", "le"):
+        a, b = b, a
+    alo, ahi = L.halves(a, d)
+    blo, bhi = L.halves(b, d)
+    if d in SIGNED:
+        ahi = L.binary("^", ahi, -0x80000000)
+        bhi = L.binary("^", bhi, -0x80000000)
+        if not isinstance(ahi, Value):
+            ahi = signed32(ahi)
+        if not isinstance(bhi, Value):
+            bhi = signed32(bhi)
+    ops = [x if isinstance(x, Value) else signed32(int(x)) for x in (alo, blo, ahi, bhi)]
+    L.op("s_sub_u32", "s", 1, ops[0], ops[1])
+    L.op("s_subb_u32", "s", 1, ops[2], ops[3])
+    if invert:
+        t = L.op("s_cselect_b32", "s", 1, 1, 0)
+        L.op_no_dst("s_cmp_eq_u32", Value(t, "s", "i32", 1), 0)
+    return Value(L.scc(), "scc", "i32", 1)
 
 
 def _const64(x: int | float, dtype: str) -> int:
@@ -484,18 +512,18 @@ def _as64v(L: Lowering, x: Operand, d: str, file: str) -> Value:
 
 
 def _fold(op: str, a: Any, b: Any, loc: Loc | None) -> Any:
+    """An op on two Python constants, with the DSL's meaning (C division)."""
+    ints = isinstance(a, int) and isinstance(b, int)
     try:
-        if op == "+": return a + b  # noqa: E701
-        if op == "-": return a - b  # noqa: E701
-        if op == "*": return a * b  # noqa: E701
-        if op == "&": return a & b  # noqa: E701
-        if op == "|": return a | b  # noqa: E701
-        if op == "^": return a ^ b  # noqa: E701
-        if op == "<<": return a << b  # noqa: E701
-        if op == ">>": return a >> b  # noqa: E701
-        if op == "/": return a / b  # noqa: E701
-        if op == "//": return int(a / b) if isinstance(a, int) and isinstance(b, int) else a // b  # noqa: E701
-        if op == "%": return a - b * int(a / b) if isinstance(a, int) and isinstance(b, int) else a % b  # noqa: E701
+        if op in ("//", "%") and ints:
+            q = abs(a) // abs(b)  # exact at any size, truncated toward zero
+            q = -q if (a < 0) != (b < 0) else q
+            return q if op == "//" else a - b * q
+        fn = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "&": lambda: a & b,
+              "|": lambda: a | b, "^": lambda: a ^ b, "<<": lambda: a << b, ">>": lambda: a >> b,
+              "/": lambda: a / b, "//": lambda: a // b, "%": lambda: a % b}.get(op)
+        if fn is not None:
+            return fn()
     except ZeroDivisionError:
         raise DSLError("division by zero in a constant expression", loc) from None
     raise DSLError(f"'{op}' on constants {a!r}, {b!r}", loc)

@@ -123,11 +123,29 @@ class Scope:
 
     def insert(self, op: Operation) -> None:
         """Append ``op``; in a finished block, before its terminator."""
-        last = self.block.last_op
+        block = self.block
+        last = block.last_op
         if self.terminated and last is not None:
-            self.block.insert_op_before(op, last)
+            block.insert_op_before(op, last)
+        elif op.regions or op.parent is not None:
+            block.add_op(op)
         else:
-            self.block.add_op(op)
+            _append(block, op)
+
+
+def _append(block: Block, op: Operation) -> None:
+    """``block.add_op(op)`` for a fresh op without regions: the same links, without
+    xDSL's check that ``op`` is not an ancestor of ``block`` (a walk to the root per op,
+    which costs more than building the op in nested regions; an op without regions
+    is no one's ancestor)."""
+    last = block._last_op  # noqa: SLF001
+    op.parent = block
+    if last is None:
+        block._first_op = op  # noqa: SLF001
+    else:
+        last._next_op = op  # noqa: SLF001
+        op._prev_op = last  # noqa: SLF001
+    block._last_op = op  # noqa: SLF001
 
 
 class SSABuilder:

@@ -201,9 +201,9 @@ class InstOp(IRDLOperation):
     ):
         props: dict[str, Attribute] = {}
         if imm:
-            props["imm"] = _imm_dict(tuple(imm.items()))
+            props["imm"] = _imm_dict(tuple((k, v, repr(v)) for k, v in imm.items()))
         if mods:
-            props["mods"] = _mods_dict(tuple((k, tuple(v) if isinstance(v, list) else v)
+            props["mods"] = _mods_dict(tuple((k, tuple(v) if isinstance(v, list) else v, type(v))
                                              for k, v in mods.items()))
         if opmods:
             props["opmods"] = DictionaryAttr({str(k): StringAttr(v) for k, v in opmods.items()})
@@ -372,13 +372,15 @@ def _init_operation(op: Operation, operands: list[SSAValue], result_types: list[
 
 
 @cache
-def _imm_dict(items: tuple[tuple[int, ImmValue], ...]) -> DictionaryAttr:
-    return DictionaryAttr({str(k): imm_attr(v) for k, v in items})
+def _imm_dict(items: tuple[tuple[int, ImmValue, str], ...]) -> DictionaryAttr:
+    # the repr is part of the key: 2 == 2.0 and 0.0 == -0.0 would share an entry
+    return DictionaryAttr({str(k): imm_attr(v) for k, v, _ in items})
 
 
 @cache
-def _mods_dict(items: tuple[tuple[str, Any], ...]) -> DictionaryAttr:
-    return DictionaryAttr({k: mod_attr(list(v) if isinstance(v, tuple) else v) for k, v in items})
+def _mods_dict(items: tuple[tuple[str, Any, type], ...]) -> DictionaryAttr:
+    # the type is part of the key: True == 1 would share an entry
+    return DictionaryAttr({k: mod_attr(list(v) if isinstance(v, tuple) else v) for k, v, _ in items})
 
 
 _VALUE_TYPES = (OpResult, BlockArgument)
