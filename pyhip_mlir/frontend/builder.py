@@ -146,7 +146,8 @@ class JIT:
         init = desc[i + 1:]
         g = self._declare(rt.file, rt.dtype, tuple(shape) or (1,), align, name or declared_name(), loc)
         if init:
-            flat = list(g)
+            e = DTYPES[g.dtype]  # initializers go element by element in row-major order
+            flat = [Ref(g, k * e, k * e + e - 1) for k in range(g.count // e)]
             for k, ref in enumerate(flat):
                 self._assign(ref, init[min(k, len(init) - 1)], loc)
         return g

@@ -95,6 +95,8 @@ class JitKernel:
             with paused_gc():
                 hidden = [debuglog.HIDDEN_ARG] if self.with_debug_log else []
                 J = JIT(self.name, self._arch(), [(n, t) for _, n, t in self.runtime] + hidden, self.loc)
+                if self.workgroup_size is not None:
+                    J.workgroup_size = self.workgroup_size  # type: ignore[assignment]
                 if self.with_debug_log:
                     debuglog.attach(J, J.arg_vars[-1])
                 values: list[Any] = [None] * len(self.params)
