@@ -17,6 +17,7 @@ from xdsl.ir import Operation
 
 from pyhip_mlir.dialects.cdna.inst import InstOp
 from pyhip_mlir.dialects.cdna.types import RegType, SpecialRegType
+from pyhip_mlir.dialects.cdna.types import dwords_of as register_dwords
 from pyhip_mlir.emulator import bits
 from pyhip_mlir.emulator.ctx import EmulationError, OpCtx
 from pyhip_mlir.emulator.memory import MemoryFault
@@ -30,11 +31,10 @@ def lanes_of(t: Any) -> int:
 
 
 def dwords_of(t: Any) -> int:
-    if isinstance(t, RegType):
-        return t.nregs
-    if isinstance(t, SpecialRegType):
-        return t.dwords
-    raise EmulationError(f"{t} is not a register type")
+    n = register_dwords(t)
+    if n is None:
+        raise EmulationError(f"{t} is not a register type")
+    return n
 
 
 class SSAState:

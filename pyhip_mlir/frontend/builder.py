@@ -27,7 +27,7 @@ from pyhip_mlir.frontend.dtypes import DTYPES, constant_dwords, parse_type, type
 from pyhip_mlir.frontend.errors import DSLError
 from pyhip_mlir.frontend.expr import Expr, is_const
 from pyhip_mlir.frontend.gpr import GPRs, Ref
-from pyhip_mlir.frontend.loc import Loc, declared_name, loc_attr, user_loc
+from pyhip_mlir.frontend.loc import Loc, declared_name, user_loc
 from pyhip_mlir.frontend.ssa import CfgBlock, Edge, Scope, SSABuilder, VarInfo, _hint, set_hint
 
 ABI = ("kernarg_segment_ptr", "workgroup_id_x", "workgroup_id_y", "workgroup_id_z",
@@ -236,9 +236,8 @@ class JIT:
         return loc
 
     def _locate(self, op: Operation, loc: Loc | None) -> None:
-        attr = loc_attr(loc)
-        if attr is not None:
-            op.location = attr
+        if loc is not None:
+            op.location = loc.attr
 
     def _insert(self, op: Operation, loc: Loc | None) -> None:
         self._insert_in(self.scope, op, loc)

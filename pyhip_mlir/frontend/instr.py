@@ -153,6 +153,9 @@ def _neg_abs(x: Any) -> tuple[Any, tuple[str, ...]] | None:
 def convert(J: JIT, mn: str, operands: tuple[Any, ...], loc: Loc | None, eval_mods: bool) -> list[_Src]:
     out: list[_Src] = []
     for i, x in enumerate(operands):
+        if type(x) is Ref:  # the common case first
+            out.append(_Src(("reg", x.var.file, x.hi - x.lo + 1, ()), x))
+            continue
         if isinstance(x, GPRs):
             x = x.to_expr()
         if isinstance(x, Expr):

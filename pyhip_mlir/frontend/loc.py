@@ -14,7 +14,6 @@ import linecache
 import os
 import re
 import sys
-from dataclasses import dataclass
 from functools import cache
 from types import CodeType
 
@@ -24,13 +23,27 @@ _FRONTEND_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _SKIP_FILES = frozenset({os.path.abspath(contextlib.__file__)})
 
 
-@dataclass(frozen=True)
 class Loc:
-    file: str
-    line: int
+    """A user source line (interned: one object per file:line, compared by identity)."""
+
+    __slots__ = ("file", "line", "attr")
+
+    def __init__(self, file: str, line: int):
+        self.file = file
+        self.line = line
+        self.attr = FileLineColLoc(StringAttr(file), IntAttr(line), IntAttr(1))
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
+
+    def __repr__(self) -> str:
+        return f"Loc(file={self.file!r}, line={self.line})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Loc) and (self.file, self.line) == (other.file, other.line)
+
+    def __hash__(self) -> int:
+        return hash((self.file, self.line))
 
 
 @cache
@@ -54,12 +67,9 @@ def user_loc() -> Loc | None:
     return _loc(f.f_code.co_filename, f.f_lineno)
 
 
-@cache
 def loc_attr(loc: Loc | None) -> FileLineColLoc | None:
     """The IR location attribute of ``loc`` (one instance per file:line)."""
-    if loc is None:
-        return None
-    return FileLineColLoc(StringAttr(loc.file), IntAttr(loc.line), IntAttr(1))
+    return None if loc is None else loc.attr
 
 
 @cache

@@ -201,7 +201,11 @@ class InstOp(IRDLOperation):
     ):
         props: dict[str, Attribute] = {}
         if imm:
-            props["imm"] = _imm_dict(tuple((k, v, repr(v)) for k, v in imm.items()))
+            items = tuple(imm.items())
+            if all(type(v) is int for _, v in items):  # exact as a cache key
+                props["imm"] = _imm_dict_int(items)
+            else:
+                props["imm"] = _imm_dict(tuple((k, v, repr(v)) for k, v in items))
         if mods:
             props["mods"] = _mods_dict(tuple((k, tuple(v) if isinstance(v, list) else v, type(v))
                                              for k, v in mods.items()))
@@ -369,6 +373,11 @@ def _init_operation(op: Operation, operands: list[SSAValue], result_types: list[
         op._successors = ()
         op._successor_uses = ()
     op.regions = ()
+
+
+@cache
+def _imm_dict_int(items: tuple[tuple[int, int], ...]) -> DictionaryAttr:
+    return DictionaryAttr({str(k): IntAttr(v) for k, v in items})
 
 
 @cache

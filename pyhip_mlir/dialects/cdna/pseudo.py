@@ -42,16 +42,22 @@ from xdsl.traits import (
 )
 from xdsl.utils.exceptions import VerifyException
 
-from pyhip_mlir.dialects.cdna.types import ExecType, RegType, SCCType, SpecialRegType, VCCType
+from pyhip_mlir.dialects.cdna.types import (
+    ExecType,
+    RegType,
+    SCCType,
+    SpecialRegType,
+    VCCType,
+    dwords_of,
+)
 from pyhip_mlir.dialects.cdna.verify import check_edge_args
 
 
 def _width(t: Attribute) -> int:
-    if isinstance(t, RegType):
-        return t.nregs
-    if isinstance(t, SpecialRegType):
-        return t.dwords
-    raise VerifyException(f"{t} is not a register type")
+    n = dwords_of(t)
+    if n is None:
+        raise VerifyException(f"{t} is not a register type")
+    return n
 
 
 @cache

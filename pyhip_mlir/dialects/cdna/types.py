@@ -263,6 +263,15 @@ def type_from_text(text: str) -> Attribute | None:
     return t
 
 
+def dwords_of(t: Attribute) -> int | None:
+    """Width in dwords of a register type (special registers too); None for others."""
+    if isinstance(t, RegType):
+        return t.nregs
+    if isinstance(t, SpecialRegType):
+        return t.dwords
+    return None
+
+
 def describe_type(t: Attribute) -> str:
     """Short human name of a type for diagnostics: ``vgpr x2``, ``exec``."""
     if isinstance(t, RegType):
