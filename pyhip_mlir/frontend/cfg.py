@@ -17,7 +17,7 @@ from xdsl.ir import Operation, SSAValue
 from pyhip_mlir.dialects.cdna.inst import InstOp
 from pyhip_mlir.dialects.cdna.pseudo import FallthroughOp
 from pyhip_mlir.frontend.errors import DSLError
-from pyhip_mlir.frontend.ssa import CfgBlock, Phi
+from pyhip_mlir.frontend.ssa import CfgBlock
 
 if TYPE_CHECKING:
     from pyhip_mlir.frontend.builder import JIT
@@ -92,6 +92,3 @@ def _pass_args(op: Operation, args: list[SSAValue]) -> None:
         old_r.replace_all_uses_with(new_r)
     block.erase_op(op)
 
-
-def unused_phi(phi: Phi) -> bool:
-    return not phi.arg.uses

@@ -161,6 +161,7 @@ class LoopFrame(Frame):
         self.cond: SSAValue | None = None
         self.brk: VarInfo | None = None
         self.cont: VarInfo | None = None
+        self.flag_vars: dict[str, Any] = {}  # "brk"/"cont" -> the flag register
         J.scope = self.before
 
     def __getitem__(self, which: str) -> LoopLabel:
