@@ -648,3 +648,27 @@ def test_scalar_64bit_ordered_compares() -> None:
             expect = ([int(f(x, y)) for f in _ORDERED] + [int(f(ux, uy)) for f in _ORDERED]
                       + [int(f(x, 5)) for f in _ORDERED] + [7 if x < y else 0])
             assert out.tolist() == expect, (x, y)
+
+
+# --- several scalar compares in one expression: SCC is one register --------------------
+
+@pyhip.jit()
+def _compares_as_numbers(J, a: "int", b: "int", c: "int", d: "int", p: "int*"):
+    x = J.gpr("si32")
+    x[0] = (a < b) + (c < d) * 2 + ((a < c) == (b < d)) * 4
+    J.s_store_dword(x, p, 0)
+    J.s_waitcnt(lgkmcnt=0)
+
+
+def test_scalar_compares_become_numbers_before_the_next_compare() -> None:
+    for a, b, c, d in [(0, 2, 1, 0), (2, 0, 3, 5), (1, 2, 1, 5), (2, 2, 3, 0)]:
+        out = np.zeros(1, np.int32)
+        _compares_as_numbers([1], [64], a, b, c, d, out)
+        assert out[0] == int(a < b) + int(c < d) * 2 + int((a < c) == (b < d)) * 4
+    # each SCC is read by the s_cselect right after the compare that wrote it, so the
+    # allocator never has two SCC values live at once
+    ops = [line.strip() for line in _compares_as_numbers.ir(debuginfo=False).splitlines()
+           if "cdna." in line]
+    for prev, op in zip(ops, ops[1:], strict=False):
+        if "s_cselect_b32" in op:
+            assert "s_cmp_" in prev, (prev, op)

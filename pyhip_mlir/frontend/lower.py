@@ -168,9 +168,11 @@ class Lowering:
         if not isinstance(e, Expr):
             raise DSLError(f"{type(e).__name__} {e!r} is not a register, expression or constant",
                            self.loc)
+        # A compare used as a number becomes 0/1 right away: SCC is one register, so
+        # the next operand's compare must not be evaluated while this one is pending.
+        args = [self.number(self.eval(a)) for a in e.args]
         if e.op in COMPARE_OPS:
-            return self.compare(e.op, self.eval(e.args[0]), self.eval(e.args[1]))
-        args = [self.eval(a) for a in e.args]
+            return self.compare(e.op, args[0], args[1])
         if len(args) == 1:
             return self.unary(e.op, args[0])
         return self.binary(e.op, args[0], args[1])
