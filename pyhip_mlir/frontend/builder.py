@@ -168,7 +168,11 @@ class JIT(FlowMixin):
 
     def _declare(self, file: str, dtype: str, shape: tuple[int, ...], align: int, name: str,
                  loc: Loc | None, owner: Scope | None | bool = True) -> GPRs:
-        g = GPRs(self, file, dtype, shape, align=align or min(4, 2 if shape != (1,) else 1),
+        count = DTYPES[dtype]
+        for d in shape:
+            count *= d
+        # pyhip's default: pairs and larger tuples even-aligned, four and more by 4
+        g = GPRs(self, file, dtype, shape, align=align or max(1, min(count, 4) // 2 * 2),
                  name=name, loc=loc)
         return self._register(g, self.scope if owner is True else owner)  # type: ignore[arg-type]
 

@@ -240,12 +240,12 @@ class Lowering:
         return self.select(c, a, b, d)
 
     def select(self, c: Value, a: Operand, b: Operand, d: str) -> Value:
-        """c ? a : b, dword by dword."""
+        """c ? a : b, dword by dword. A scalar ``c`` must be the last SCC written, and
+        ``a``/``b`` registers (or inline constants) already, so nothing clobbers it."""
         if c.file == "scc":
-            if _bits(d) == 64:
-                self.J._write_special("scc", c.value)
-                return Value(self.op("s_cselect_b64", "s", 2, _as64(self, a, d), _as64(self, b, d)), "s", d, 2)
             self.J._write_special("scc", c.value)
+            if _bits(d) == 64:
+                return Value(self.op("s_cselect_b64", "s", 2, _as64(self, a, d), _as64(self, b, d)), "s", d, 2)
             return Value(self.op("s_cselect_b32", "s", 1, a if isinstance(a, Value) else self.const32(a, d),
                                  b if isinstance(b, Value) else self.const32(b, d)), "s", d, 1)
         alo, ahi = self.halves(a, d) if _bits(d) == 64 else (a, None)
