@@ -254,3 +254,19 @@ def test_wrong_number_of_launch_arguments() -> None:
 
     with pytest.raises(TypeError, match=re.escape("takes 2 argument(s) after grid and block (n, p)")):
         k([1], [64], np.zeros(4, np.int32))
+
+
+def test_misspelled_builder_attribute() -> None:
+    def k(J):
+        J.threadidx.x  # <- error
+
+    kernel = pyhip.jit()(k)
+    with pytest.raises(AttributeError, match="J has no attribute 'threadidx'; did you mean threadIdx"):
+        kernel.ir()
+
+
+def test_grid_dim_is_not_available_yet() -> None:
+    def k(J):
+        J.gridDim.x  # <- error
+
+    assert "J.gridDim is not available yet" in str(_error(k))

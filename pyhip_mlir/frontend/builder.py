@@ -9,6 +9,7 @@ constructors, never parsed from text (DESIGN.md decision 8).
 
 from __future__ import annotations
 
+import difflib
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from pyhip_mlir.dialects.cdna.kernel import KernelOp, layout_args
 from pyhip_mlir.dialects.cdna.pseudo import BuildOp, ExtractOp
 from pyhip_mlir.dialects.cdna.types import reg_type, special_type
 from pyhip_mlir.dialects.cdna.undef import UndefOp
-from pyhip_mlir.dialects.isa.table import normalize_arch
+from pyhip_mlir.dialects.isa.table import all_mnemonics, normalize_arch
 from pyhip_mlir.frontend import cfg, control, instr, lower, prune
 from pyhip_mlir.frontend.dtypes import DTYPES, constant_dwords, parse_type, type_names
 from pyhip_mlir.frontend.errors import DSLError
@@ -277,8 +278,12 @@ class JIT(FlowMixin):
         return instr.emit(self, mnemonic, operands, mod, kw, loc)
 
     def __getattr__(self, name: str) -> Callable[..., None]:
-        if name.startswith("_"):
-            raise AttributeError(name)
+        if name.startswith("_") or ("_" not in name and name not in all_mnemonics()):
+            # not an instruction (instructions are s_*, v_*, ds_*, ...): a typo of J's API
+            public = [n for n in (*dir(type(self)), *vars(self)) if not n.startswith("_")]
+            close = difflib.get_close_matches(name, public, n=2)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            raise AttributeError(f"J has no attribute '{name}'{hint}")
 
         def call(*operands: Any, mod: Any = "", **kw: Any) -> None:
             instr.emit(self, name, operands, mod, kw, user_loc())
@@ -379,6 +384,11 @@ class JIT(FlowMixin):
                     v = self._op("v_bfe_u32", instr.Dst("v", 1, f"tid_{axis}"), t, shift, 10)[0]
             self.special_vars[key] = self._fixed_var(key, "v", "u32", (1,), v)
         return self.special_vars[key].to_expr()
+
+    @property
+    def gridDim(self) -> Any:  # noqa: N802 (pyhip's name)
+        raise DSLError("J.gridDim is not available yet: it needs the code object's hidden "
+                       "arguments (codegen); pass the grid size as a kernel argument", user_loc())
 
     def _block_dim(self, axis: str) -> int:
         """The workgroup size along ``axis``: a compile-time constant, from
