@@ -30,7 +30,7 @@ from pyhip_mlir.frontend.expr import Expr, is_const
 from pyhip_mlir.frontend.flow import FlowMixin
 from pyhip_mlir.frontend.gpr import GPRs, Ref
 from pyhip_mlir.frontend.loc import Loc, declared_name, user_loc
-from pyhip_mlir.frontend.ssa import CfgBlock, Scope, SSABuilder, VarInfo, _hint, set_hint
+from pyhip_mlir.frontend.ssa import CfgBlock, Scope, SSABuilder, VarInfo, _hint, _width, set_hint
 
 ABI = ("kernarg_segment_ptr", "workgroup_id_x", "workgroup_id_y", "workgroup_id_z",
        "workitem_id", "exec")
@@ -203,6 +203,10 @@ class JIT(FlowMixin):
             op = ExtractOp(v, ref.lo, reg_type(var.file, ref.width))
             self._insert(op, loc)
             return op.res
+        if ref.lo == ref.hi:  # fast path: one dword written whole by one instruction
+            hit = self.scope.defs.get((var.id, ref.lo))
+            if hit is not None and hit[1] == 0 and _width(hit[0]) == 1:
+                return hit[0]
         info = self.vars[var.id]
         val = self.ssa.read_value(self.scope, info, ref.lo, ref.hi, loc)
         if val is None:
@@ -231,13 +235,21 @@ class JIT(FlowMixin):
         self.ssa.write(self.scope, self.vars[ref.var.id], ref.lo, value)
 
     def _read_special(self, name: str, loc: Loc | None, what: str = "") -> SSAValue:
+        hit = self.scope.defs.get((name, 0))
+        if hit is not None:
+            return hit[0]
         val = self.ssa.read_value(self.scope, self.vars[name], 0, 0, loc)
         if val is None:
             self._undefined(self.vars[name], 0, 0, self.scope, loc, what)
         return val  # type: ignore[return-value]
 
     def _write_special(self, name: str, value: SSAValue) -> None:
-        self.ssa.write(self.scope, self.vars[name], 0, value)
+        scope = self.scope
+        key = (name, 0)
+        scope.defs[key] = (value, 0)
+        scope.written.add(key)
+        if scope.poison:
+            scope.poison.pop(key, None)
 
     # --- inserting ops -----------------------------------------------------------------
 
