@@ -27,9 +27,11 @@ if TYPE_CHECKING:
 
 # name -> (module, class). Keep sorted by name; one line per pass.
 PASSES: dict[str, tuple[str, str]] = {
+    "a2v": ("pyhip_mlir.transforms.a2v", "A2VPass"),
     "canonicalize": ("xdsl.transforms.canonicalize", "CanonicalizePass"),
     "cse": ("xdsl.transforms.common_subexpression_elimination", "CommonSubexpressionElimination"),
     "dce": ("xdsl.transforms.dead_code_elimination", "DeadCodeElimination"),
+    "remove-dead-bb": ("pyhip_mlir.transforms.remove_dead_bb", "RemoveDeadBBPass"),
     "verify-isa": ("pyhip_mlir.transforms.verify_isa", "VerifyIsaPass"),
 }
 
