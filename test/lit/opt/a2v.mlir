@@ -30,4 +30,4 @@ cdna.kernel @k {arch = "gfx942", args = []} {
 }
 
 // STATS:      a2v
-// STATS-NEXT: (S) 4 copies-inserted
+// STATS-NEXT: (S) 3 copies-inserted
