@@ -30,7 +30,7 @@ config.environment["PATH"] = path
 config.environment["PYTHONDONTWRITEBYTECODE"] = "1"
 # xDSL moves its API between minor versions: a deprecation is a failure, not noise.
 config.environment["PYTHONWARNINGS"] = "error::DeprecationWarning,error::PendingDeprecationWarning"
-for var in ("HOME", "TMPDIR", "LANG", "LC_ALL"):
+for var in ("HOME", "TMPDIR", "LANG", "LC_ALL", "PYTHONPATH"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
 
