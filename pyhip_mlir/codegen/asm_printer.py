@@ -40,6 +40,7 @@ from pyhip_mlir.dialects.cdna.pseudo import (
     FallthroughOp,
     GetRegOp,
     IfOp,
+    ParallelCopyOp,
     WhileOp,
     YieldOp,
 )
@@ -48,6 +49,7 @@ from pyhip_mlir.dialects.cdna.types import (
     SpecialRegType,
     describe_type,
 )
+from pyhip_mlir.dialects.cdna.undef import UndefOp
 from pyhip_mlir.dialects.cdna.verify import block_name, doc_modifiers
 from pyhip_mlir.dialects.isa.table import InstrDef, OperandDef, lookup, normalize_arch
 
@@ -439,6 +441,9 @@ def _pseudo_moves(op: Operation) -> list[tuple[str, str]]:
     if isinstance(op, BuildOp):
         srcs = [n for p in op.parts for n in _names(op, p.type)]
         return list(zip(_names(op, op.res.type), srcs, strict=True))
+    if isinstance(op, ParallelCopyOp):
+        return [m for s, r in zip(op.srcs, op.res, strict=True)
+                for m in zip(_names(op, r.type), _names(op, s.type), strict=True)]
     raise AssertionError(op)
 
 
@@ -538,9 +543,9 @@ def op_lines(op: Operation, block: Block, label_of: LabelOf, arch: str) -> list[
             if target is not block.next_block:
                 lines.append(f"s_branch {label_of(target)}")
         return lines
-    if isinstance(op, GetRegOp):
-        return []
-    if isinstance(op, CopyOp | BuildOp | ExtractOp):
+    if isinstance(op, GetRegOp | UndefOp):
+        return []  # reads whatever the register holds
+    if isinstance(op, CopyOp | BuildOp | ExtractOp | ParallelCopyOp):
         return pseudo_lines(op)
     if isinstance(op, FallthroughOp):
         check_edge_registers(op, op.dest, op.args)

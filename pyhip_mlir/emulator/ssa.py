@@ -76,6 +76,7 @@ from pyhip_mlir.dialects.cdna.pseudo import (
     FallthroughOp,
     GetRegOp,
     IfOp,
+    ParallelCopyOp,
     WhileOp,
     YieldOp,
 )
@@ -88,7 +89,7 @@ from pyhip_mlir.emulator.ssa_ctx import U32, SSACtx, SSAState, dwords_of, lanes_
 
 __all__ = ["SSACtx", "SSAState", "interpret", "interpret_kernel"]
 
-_SUPPORTED = (CopyOp, BuildOp, ExtractOp, FallthroughOp, YieldOp, ConditionOp, IfOp, WhileOp, UndefOp)
+_SUPPORTED = (CopyOp, ParallelCopyOp, BuildOp, ExtractOp, FallthroughOp, YieldOp, ConditionOp, IfOp, WhileOp, UndefOp)
 
 
 class _Abort(BaseException):
@@ -133,6 +134,11 @@ class CdnaFunctions(InterpreterFunctions):
     @_guarded
     def run_copy(self, interp: Interpreter, op: CopyOp, args: tuple[Any, ...]) -> tuple[Any, ...]:
         return (args[0].copy(),)
+
+    @impl(ParallelCopyOp)
+    @_guarded
+    def run_parallel_copy(self, interp: Interpreter, op: ParallelCopyOp, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(a.copy() for a in args)
 
     @impl(BuildOp)
     @_guarded

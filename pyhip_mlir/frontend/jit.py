@@ -55,6 +55,7 @@ class JitKernel:
         code = fn.__code__
         self.loc = Loc(code.co_filename, code.co_firstlineno)
         self._traced: dict[Any, Any] = {}
+        self._compiled: dict[Any, Any] = {}
 
     def _arch(self) -> str:
         return self.arch or os.environ.get("PYHIP_ARCH", "gfx942")
@@ -146,7 +147,79 @@ class JitKernel:
             buf = debuglog.new_buffer()
             interpret(kernel, grid, block, *rt, buf, max_steps=self.max_steps)
             return debuglog.parse(J.debug_logs, buf)
-        return interpret(kernel, grid, block, *rt, max_steps=self.max_steps)
+        mode = self._emu_mode()
+        if mode == "ssa":
+            return interpret(kernel, grid, block, *rt, max_steps=self.max_steps)
+        if mode == "both":
+            return self._run_both(kernel, ct, grid, block, rt)
+        return self._run_machine(ct, grid, block, rt)
+
+    def _emu_mode(self) -> str:
+        mode = os.environ.get("PYHIP_EMU", "ssa")
+        if mode not in ("ssa", "machine", "both"):
+            raise ValueError(f"PYHIP_EMU={mode!r}: expected ssa, machine or both")
+        return mode
+
+    def compiled(self, *compile_args: Any, pipeline: str | None = None) -> Any:
+        """(module, kernel) after the pass pipeline (default: the JIT's), cached."""
+        from pyhip_mlir.frontend.compile import pass_error, run_pipeline
+        from pyhip_mlir.transforms.registry import default_pipeline
+
+        spec = pipeline if pipeline is not None else default_pipeline()
+        key = (self._key(compile_args), spec)
+        hit = self._compiled.get(key)
+        if hit is None:
+            module, kernel, J = self.trace(*compile_args)
+            try:
+                hit = run_pipeline(module, kernel, J.tags, spec)
+            except Exception as e:
+                converted = pass_error(e)
+                if converted is e:
+                    raise
+                raise converted.with_traceback(None) from None
+            self._compiled[key] = hit
+        return hit
+
+    def _run_machine(self, ct: tuple[Any, ...], grid: Any, block: Any, rt: list[Any]) -> Any:
+        from pyhip_mlir.emulator.api import launch
+
+        _, kernel = self.compiled(*ct)
+        return launch(kernel, grid, block, *rt, max_steps=self.max_steps)
+
+    def _run_both(self, kernel: Any, ct: tuple[Any, ...], grid: Any, block: Any, rt: list[Any]) -> Any:
+        """Run the SSA interpreter on copies of the arrays and the machine emulator on the
+        arrays themselves; any difference in what they write is an error."""
+        from pyhip_mlir.emulator.ssa import interpret
+
+        copies = [_copy_array(a) for a in rt]
+        interpret(kernel, grid, block, *[c if c is not None else a for c, a in zip(copies, rt, strict=True)],
+                  max_steps=self.max_steps)
+        res = self._run_machine(ct, grid, block, rt)
+        for i, (c, a) in enumerate(zip(copies, rt, strict=True)):
+            if c is not None and not _same_bytes(c, a):
+                name = self.runtime[i][1]
+                raise AssertionError(f"{self.name}: argument '{name}' differs between the SSA "
+                                     "interpreter and the compiled kernel on the machine emulator")
+        return res
+
+
+def _copy_array(a: Any) -> Any:
+    if hasattr(a, "clone") and hasattr(a, "data_ptr"):
+        return a.clone()
+    if hasattr(a, "__array_interface__") and hasattr(a, "copy"):
+        return a.copy()
+    return None
+
+
+def _same_bytes(a: Any, b: Any) -> bool:
+    import numpy as np
+
+    def raw(x: Any) -> Any:
+        if hasattr(x, "data_ptr"):
+            x = x.detach().contiguous().view(-1).view(__import__("torch").uint8).numpy()
+        return np.ascontiguousarray(x).view(np.uint8)
+
+    return bool(np.array_equal(raw(a), raw(b)))
 
 
 def _ctype_annotation(annotation: Any, lazy: bool) -> str | None:

@@ -31,9 +31,32 @@ PASSES: dict[str, tuple[str, str]] = {
     "canonicalize": ("xdsl.transforms.canonicalize", "CanonicalizePass"),
     "cse": ("xdsl.transforms.common_subexpression_elimination", "CommonSubexpressionElimination"),
     "dce": ("xdsl.transforms.dead_code_elimination", "DeadCodeElimination"),
+    "lower-structured": ("pyhip_mlir.transforms.lower_structured", "LowerStructuredPass"),
+    "regalloc-linear-scan": ("pyhip_mlir.transforms.regalloc_linear_scan", "RegallocLinearScan"),
     "remove-dead-bb": ("pyhip_mlir.transforms.remove_dead_bb", "RemoveDeadBBPass"),
     "verify-isa": ("pyhip_mlir.transforms.verify_isa", "VerifyIsaPass"),
 }
+
+# The JIT's pipeline, in order (``pyhip-opt -p default`` is not a thing: spell it out, or
+# use :func:`default_pipeline`). Each entry can be dropped by name (``disable=``).
+DEFAULT_PIPELINE: tuple[str, ...] = (
+    "remove-dead-bb",
+    "a2v",
+    "cse",
+    "dce",
+    "regalloc-linear-scan",
+    "lower-structured",
+)
+
+
+def default_pipeline(disable: tuple[str, ...] | frozenset[str] = ()) -> str:
+    """The default pipeline as a spec string, without the passes named in ``disable``."""
+    unknown = set(disable) - set(DEFAULT_PIPELINE)
+    if unknown:
+        raise PipelineError(f"cannot disable {', '.join(sorted(unknown))}: not in the default "
+                            f"pipeline ({', '.join(DEFAULT_PIPELINE)})")
+    return ",".join(p for p in DEFAULT_PIPELINE if p not in disable)
+
 
 # One-line descriptions of passes whose classes have no docstring of their own.
 DESCRIPTIONS: dict[str, str] = {

@@ -23,6 +23,7 @@ from pyhip_mlir.dialects.cdna.pseudo import (
     FallthroughOp,
     GetRegOp,
     IfOp,
+    ParallelCopyOp,
     WhileOp,
     YieldOp,
 )
@@ -43,6 +44,7 @@ CDNA = Dialect(
         KernelOp,
         GetRegOp,
         CopyOp,
+        ParallelCopyOp,
         BuildOp,
         ExtractOp,
         FallthroughOp,

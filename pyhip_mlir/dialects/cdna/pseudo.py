@@ -3,6 +3,7 @@
 * ``cdna.get_reg``     the current contents of a physical register (allocated IR and
                        imported assembly read registers whose writer is elsewhere);
 * ``cdna.copy``        a register-to-register move the allocator may coalesce away;
+* ``cdna.parallel_copy`` several copies at once (an edge's moves after allocation);
 * ``cdna.build``       concatenate registers into one wider tuple (v[0:1] from v0, v1);
 * ``cdna.extract``     a sub-range of a tuple (``offset`` dwords in, result's width);
 * ``cdna.fallthrough`` end of a block that continues into the next one in layout
@@ -111,6 +112,35 @@ class CopyOp(IRDLOperation):
                 f"cdna.copy between registers of different widths "
                 f"({_width(self.src.type)} and {_width(self.res.type)})"
             )
+
+
+@irdl_op_definition
+class ParallelCopyOp(IRDLOperation):
+    """Copy every source to its result at once (an edge's copies after allocation).
+
+    All sources are read before any result is written, so a register may be both a
+    source and a destination (a swap). The allocator inserts it where an edge's values
+    cannot share the target's register; the printer orders the moves.
+    """
+
+    name = "cdna.parallel_copy"
+    srcs = var_operand_def()
+    res = var_result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$srcs attr-dict `:` type($srcs) `->` type($res)"
+
+    def __init__(self, srcs: Sequence[SSAValue | Operation], types: Sequence[Attribute]):
+        Operation.__init__(self, operands=[SSAValue.get(v) for v in srcs], result_types=list(types))
+
+    def verify_(self) -> None:
+        if len(self.srcs) != len(self.res):
+            raise VerifyException("cdna.parallel_copy needs one result per source")
+        for s, r in zip(self.srcs, self.res, strict=True):
+            if _width(s.type) != _width(r.type):
+                raise VerifyException(
+                    f"cdna.parallel_copy between registers of different widths "
+                    f"({_width(s.type)} and {_width(r.type)})"
+                )
 
 
 @irdl_op_definition

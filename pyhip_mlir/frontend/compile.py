@@ -1,0 +1,48 @@
+"""From a traced kernel to allocated, lowered IR: the pass pipeline, run by the JIT.
+
+The traced module is kept as it is (the SSA interpreter runs it); the pipeline runs on
+a clone, with the frontend's variable tags carried over to the clone's values so the
+allocator gives each variable one register range.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import SSAValue
+
+from pyhip_mlir.dialects.cdna.kernel import KernelOp
+
+
+def run_pipeline(module: ModuleOp, kernel: KernelOp, tags: dict[SSAValue, Any],
+                 spec: str) -> tuple[ModuleOp, KernelOp]:
+    """Clone ``module`` and run the pass pipeline ``spec`` on the clone."""
+    from pyhip_mlir.dialects.cdna import make_context
+    from pyhip_mlir.transforms.regalloc.hints import set_tags
+    from pyhip_mlir.transforms.registry import parse_pipeline
+
+    mapping: dict[SSAValue, SSAValue] = {}
+    clone = module.clone(value_mapper=mapping)
+    new_kernel = next(op for op in clone.walk() if isinstance(op, KernelOp))
+    set_tags(new_kernel, {mapping[v]: (var, off) for v, (var, off) in tags.items() if v in mapping})
+    ctx = make_context()
+    for p in parse_pipeline(spec):
+        p.apply(ctx, clone)
+    return clone, new_kernel
+
+
+def pass_error(e: Exception) -> Exception:
+    """A pass's located error as a :class:`DSLError` at the user's line (or ``e``)."""
+    from pyhip_mlir.diagnostics import DiagnosticError, OpError, location_of
+    from pyhip_mlir.frontend.errors import DSLError
+    from pyhip_mlir.frontend.loc import Loc
+
+    if isinstance(e, OpError):
+        loc = location_of(e.op)
+        where = Loc(loc.filename.data, loc.line.data) if loc is not None else None
+        return DSLError(e.message, where)
+    if isinstance(e, DiagnosticError):
+        d = e.diagnostic
+        return DSLError(d.message, Loc(d.file, d.line) if d.file and d.line else None)
+    return e

@@ -1,0 +1,1 @@
+"""``regalloc-linear-scan``: the register allocator (see ``allocate`` for the steps)."""

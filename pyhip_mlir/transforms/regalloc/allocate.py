@@ -1,0 +1,444 @@
+"""The allocator: coalesce, insert the copies coalescing could not avoid, assign.
+
+1. Number the program (``linear``) and compute live segments (``liveness``).
+2. One group per register value (``groups``). Must-merges: a read-and-written operand
+   with its result (an MFMA accumulating in place, ``v_mac``), a lane-mask ``if``'s
+   result with its else-value; edges (block arguments, if results, loop-carried
+   values) with their sources. A must-merge that would interfere becomes a copy: a
+   ``cdna.copy`` before the instruction, or one ``cdna.parallel_copy`` at the edge;
+   then the whole analysis runs again (the copies' results die where they are read,
+   so they merge). Hints after that: an MFMA's result with its accumulator input, and
+   values the frontend tagged with the same variable (``hints``), at their offsets.
+3. Groups get registers first-fit in order of their first point, honouring alignment,
+   pinned registers (entry arguments, already-allocated values) and the budget.
+   Running out is a diagnostic at the point of peak pressure with the live values.
+4. Every value's type becomes its physical register.
+
+Special registers (exec, vcc, scc, m0) are not allocated; two values of one of them
+live at the same point are reported (nothing could hold both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xdsl.ir import Block, Operation, SSAValue
+from xdsl.rewriter import InsertPoint, Rewriter
+
+from pyhip_mlir.diagnostics import OpError, location_of
+from pyhip_mlir.dialects.cdna.inst import InstOp
+from pyhip_mlir.dialects.cdna.kernel import KernelOp, arch_of
+from pyhip_mlir.dialects.cdna.pseudo import (
+    BuildOp,
+    ConditionOp,
+    CopyOp,
+    ExtractOp,
+    ParallelCopyOp,
+    WhileOp,
+    YieldOp,
+)
+from pyhip_mlir.dialects.cdna.types import RegType, SpecialRegType, dwords_of, reg_type
+from pyhip_mlir.dialects.cdna.verify import _alignment, _shape
+from pyhip_mlir.transforms.regalloc.groups import Group, Groups
+from pyhip_mlir.transforms.regalloc.hints import tags_of
+from pyhip_mlir.transforms.regalloc.linear import Edge, Linear
+from pyhip_mlir.transforms.regalloc.liveness import Segment, segments
+
+MAX_ROUNDS = 4
+
+
+@dataclass
+class Budget:
+    """Registers the allocator may use per file (first index past the last usable)."""
+
+    s: int = 102
+    v: int = 256
+    a: int = 256
+
+    def of(self, file: str) -> int:
+        return getattr(self, file)
+
+
+@dataclass
+class Result:
+    copies: int = 0
+    used: dict[str, int] = field(default_factory=lambda: {"s": 0, "v": 0, "a": 0})
+    remarks: list[tuple[Operation, str]] = field(default_factory=list)
+
+
+def allocate_kernel(kernel: KernelOp, budget: Budget) -> Result:
+    result = Result()
+    blocks = list(kernel.body.blocks)
+    if not blocks:
+        return result
+    arch = arch_of(kernel)
+    for _ in range(MAX_ROUNDS):
+        lin = Linear(blocks)
+        segs = segments(lin)
+        _extend_lane_ties(lin, segs)
+        _extend_dead_loads(lin, segs)
+        _check_specials(lin, segs)
+        groups = _make_groups(kernel, lin, segs, arch)
+        copies = _must_merges(lin, groups)
+        if not copies.empty():
+            result.copies += copies.insert(result)
+            continue
+        _hint_merges(kernel, lin, groups)
+        _assign(groups, lin, segs, budget, result)
+        return result
+    raise OpError("register allocation did not converge (internal error)", kernel)
+
+
+# --- segments that liveness alone does not give ----------------------------------------
+
+
+def _extend_lane_ties(lin: Linear, segs: dict[SSAValue, list[Segment]]) -> None:
+    """A lane-mask if writes its then-value per lane into the else-value's register.
+
+    From the then-region's start to the else-yield, that register holds the merged
+    value: the then-value takes the whole stretch (so nothing else is put there) and
+    the else-value's segments stop where the region starts. That is only right if the
+    else-value is not read after the then-value is written; otherwise it is an error.
+    """
+    for tie in lin.lane_ties:
+        then_yield = tie.op.then_region.block.last_op
+        else_yield = tie.op.else_region.block.last_op
+        assert isinstance(then_yield, YieldOp) and isinstance(else_yield, YieldOp)
+        t = then_yield.values[tie.index]
+        e = else_yield.values[tie.index]
+        if t is e or not isinstance(t.type, RegType):
+            continue
+        owner = t.owner
+        if not (isinstance(owner, Operation) and owner.parent_op() is tie.op):
+            continue  # not written in the region: the edge gets a copy, tied next round
+        t_def = lin.def_point[t]
+        for use in e.uses:
+            user = use.operation
+            if user is else_yield and use.index == tie.index:
+                continue
+            p = 2 * lin.pos[user] if user in lin.pos else None
+            if p is None or not (tie.then_start <= p < t_def):
+                raise OpError(
+                    f"cannot keep '{e.name_hint or 'value'}' in one register across this "
+                    "lane-mask region: its old value is still read after the region "
+                    "writes it; copy it to another variable first", user)
+        segs[e] = [(a, min(b, tie.then_start - 1)) for a, b in segs[e] if a < tie.then_start]
+        if not segs[e]:
+            segs[e] = [(tie.then_start - 1, tie.then_start - 1)]
+        segs[t] = [(tie.then_start, max(tie.else_end, segs[t][-1][1]))]
+
+
+def _extend_dead_loads(lin: Linear, segs: dict[SSAValue, list[Segment]]) -> None:
+    """A load writes its destination when it completes, not when it issues: a result
+    nobody reads keeps its register until the next wait for that counter drains to 0
+    in the same block, or to the end of the kernel."""
+    from pyhip_mlir.transforms.regalloc.waits import completion_point
+
+    for op in lin.ops:
+        if not isinstance(op, InstOp) or not op.results:
+            continue
+        for r in op.defs:
+            if r.uses or not isinstance(r.type, RegType):
+                continue
+            end = completion_point(op, lin)
+            if end is not None:
+                a, _ = segs[r][0]
+                segs[r] = [(a, end)]
+
+
+def _check_specials(lin: Linear, segs: dict[SSAValue, list[Segment]]) -> None:
+    by_reg: dict[str, list[tuple[Segment, SSAValue]]] = {}
+    for v, lst in segs.items():
+        if isinstance(v.type, SpecialRegType):
+            for s in lst:
+                by_reg.setdefault(v.type.reg, []).append((s, v))
+    for reg, items in by_reg.items():
+        items.sort(key=lambda it: it[0])
+        live_end, live_v = -1, None
+        for (a, b), v in items:
+            if a <= live_end and live_v is not None and live_v is not v:
+                op = lin.ops[a // 2]
+                first = _def_op(live_v)
+                where = _where(first)
+                raise OpError(
+                    f"overwrites {reg} while the {reg} value from {where} is still needed "
+                    f"(only one {reg} value can be live; save it in an SGPR first)",
+                    op,
+                )
+            if b > live_end:
+                live_end, live_v = b, v
+
+
+# --- groups and merges -------------------------------------------------------------------
+
+
+def _value_align(kernel: KernelOp, lin: Linear, arch: str) -> dict[SSAValue, int]:
+    align: dict[SSAValue, int] = {}
+    for op in lin.ops:
+        if not isinstance(op, InstOp):
+            continue
+        shape = _shape(op.mnemonic, op.arch(), tuple(op.mod_values()), len(op.defs))
+        for r, (_, _, a) in zip(op.defs, shape.def_checks, strict=False):
+            if isinstance(r.type, RegType):
+                align[r] = max(align.get(r, 1), _alignment(r.type, arch, a))
+        regs = [v for kind, v in op.slot_items() if kind == "reg"]
+        checks = [c for (kind, _), c in zip(op.slot_items(), shape.use_checks, strict=False)
+                  if kind == "reg"]
+        for v, (_, _, a) in zip(regs, checks, strict=False):
+            assert isinstance(v, SSAValue)
+            if isinstance(v.type, RegType):
+                align[v] = max(align.get(v, 1), _alignment(v.type, arch, a))
+    return align
+
+
+def _make_groups(kernel: KernelOp, lin: Linear, segs: dict[SSAValue, list[Segment]],
+                 arch: str) -> Groups:
+    from pyhip_mlir.transforms.regalloc.abi import entry_pins
+
+    align = _value_align(kernel, lin, arch)
+    pins = entry_pins(kernel, arch)
+    groups = Groups()
+    for v, lst in segs.items():
+        t = v.type
+        if not isinstance(t, RegType):
+            continue
+        pinned = t.first if t.is_allocated else pins.get(v)
+        groups.add(Group(t.file, v, t.nregs, lst, align.get(v, 1), pinned))
+    return groups
+
+
+@dataclass
+class _Copies:
+    tied: list[tuple[InstOp, int]] = field(default_factory=list)
+    edges: dict[int, tuple[Edge, set[int]]] = field(default_factory=dict)
+
+    def empty(self) -> bool:
+        return not self.tied and not self.edges
+
+    def insert(self, result: Result) -> int:
+        n = 0
+        for op, idx in self.tied:
+            v = op.operands[idx]
+            c = CopyOp(v, v.type)
+            c.res.name_hint = v.name_hint
+            c.location = op.location
+            Rewriter.insert_op(c, InsertPoint.before(op))
+            op.operands[idx] = c.res
+            result.remarks.append((op, f"copy of '{v.name_hint or 'value'}' for a read-and-written operand"))
+            n += 1
+        for edge, which in self.edges.values():
+            n += _insert_edge_copy(edge, sorted(which), result)
+        return n
+
+
+def _insert_edge_copy(edge: Edge, which: list[int], result: Result) -> int:
+    op = edge.op
+    srcs = [edge.sources[i] for i in which]
+    pc = ParallelCopyOp(srcs, [s.type for s in srcs])
+    pc.location = op.location
+    for s, r in zip(srcs, pc.res, strict=True):
+        r.name_hint = s.name_hint
+    Rewriter.insert_op(pc, InsertPoint.before(op))
+    base = _edge_operand_base(op)
+    for k, i in enumerate(which):
+        op.operands[base + i] = pc.res[k]
+    names = ", ".join(f"'{s.name_hint or 'value'}'" for s in srcs)
+    result.remarks.append((op, f"{len(srcs)} cop{'y' if len(srcs) == 1 else 'ies'} at a control "
+                               f"flow edge ({names})"))
+    return len(srcs)
+
+
+def _edge_operand_base(op: Operation) -> int:
+    """Index of an edge's first source among ``op.operands``."""
+    if isinstance(op, InstOp):
+        return len(op.uses) + len(op.implicit_uses)
+    if isinstance(op, ConditionOp):
+        return 1
+    return 0  # yield, fallthrough, while (its inits)
+
+
+def _must_merges(lin: Linear, groups: Groups) -> _Copies:
+    copies = _Copies()
+    for op in lin.ops:
+        if isinstance(op, InstOp):
+            for r_idx, use_idx in _tied(op):
+                u = op.operands[use_idx]
+                r = op.defs[r_idx]
+                if isinstance(r.type, RegType) and not groups.try_union(u, r):
+                    copies.tied.append((op, use_idx))
+    for tie in lin.lane_ties:
+        r = tie.op.res[tie.index]
+        else_yield = tie.op.else_region.block.last_op
+        assert isinstance(else_yield, YieldOp)
+        e = else_yield.values[tie.index]
+        if isinstance(r.type, RegType) and not groups.try_union(e, r):
+            raise OpError(
+                f"cannot keep '{e.name_hint or 'value'}' in one register across this "
+                "lane-mask region (the registers it needs are taken)", tie.op)
+    for edge in lin.edges:
+        for i, (s, t) in enumerate(zip(edge.sources, edge.targets, strict=True)):
+            if not isinstance(t.type, RegType):
+                continue
+            if not groups.try_union(s, t):
+                key = id(edge.op) if not isinstance(edge.op, WhileOp) else -id(edge.op)
+                copies.edges.setdefault(key, (edge, set()))[1].add(i)
+    return copies
+
+
+def _tied(op: InstOp) -> list[tuple[int, int]]:
+    """(result index, operand index) of read-and-written operands."""
+    shape = _shape(op.mnemonic, op.arch(), tuple(op.mod_values()), len(op.defs))
+    if not shape.tied:
+        return []
+    reg_index: dict[int, int] = {}
+    n = 0
+    for k, (kind, _) in enumerate(op.slot_items()):
+        if kind == "reg":
+            reg_index[k] = n
+            n += 1
+    return [(r, reg_index[u]) for r, u in shape.tied if u in reg_index]
+
+
+def _hint_merges(kernel: KernelOp, lin: Linear, groups: Groups) -> None:
+    # Parts of a build/extract/copy in place make them no moves at all.
+    for op in lin.ops:
+        if isinstance(op, BuildOp):
+            off = 0
+            for part in op.parts:
+                if isinstance(part.type, RegType):
+                    groups.try_union(part, op.res, off)
+                off += dwords_of(part.type) or 1
+        elif isinstance(op, ExtractOp) and isinstance(op.src.type, RegType):
+            groups.try_union(op.res, op.src, op.offset.data)
+        elif isinstance(op, CopyOp | ParallelCopyOp):
+            for s, r in zip(op.operands, op.results, strict=True):
+                if isinstance(r.type, RegType):
+                    groups.try_union(s, r)
+    for op in lin.ops:
+        if isinstance(op, InstOp) and op.mnemonic.startswith("v_mfma") and op.defs:
+            src2 = [v for k, v in op.slot_items() if k == "reg"]
+            if len(src2) >= 3 and isinstance(src2[2], SSAValue):
+                groups.try_union(src2[2], op.defs[0])
+    tags = tags_of(kernel)
+    anchors: dict[object, tuple[SSAValue, int]] = {}
+    for v in list(groups.of):
+        tag = tags.get(v) if tags is not None else None
+        if tag is None:
+            if tags is not None or not v.name_hint:
+                continue
+            # without the frontend's tags (IR from a file), one variable per name
+            tag = ((v.name_hint, v.type.file, v.type.nregs), 0)  # type: ignore[attr-defined]
+        key, off = tag
+        if key not in anchors:
+            anchors[key] = (v, off)
+            continue
+        a, a_off = anchors[key]
+        groups.try_union(v, a, off - a_off)
+
+
+# --- assignment ---------------------------------------------------------------------------
+
+
+def _assign(groups: Groups, lin: Linear, segs: dict[SSAValue, list[Segment]], budget: Budget,
+            result: Result) -> None:
+    from pyhip_mlir.transforms.regalloc.liveness import SegList
+
+    regs: dict[str, list[SegList]] = {f: [SegList() for _ in range(512)] for f in "sva"}
+    last_end: dict[str, list[int]] = {f: [-1] * 512 for f in "sva"}
+    todo = groups.groups()
+    # pinned groups first (they cannot move), then by first point
+    todo.sort(key=lambda g: (g.pinned is None, g.first()))
+    base_of: dict[int, int] = {}
+    for g in todo:
+        limit = budget.of(g.file) if g.pinned is None else 512
+        base = _place(g, regs[g.file], last_end[g.file], limit)
+        if base is None:
+            _out_of_registers(g, lin, segs, budget)
+        base_of[id(g)] = base
+        for d, sl in g.dwords.items():
+            r = base + d
+            regs[g.file][r].add(sl.segs)
+            last_end[g.file][r] = max(last_end[g.file][r], sl.last)
+            result.used[g.file] = max(result.used[g.file], r + 1)
+    for g in todo:
+        base = base_of[id(g)]
+        for v, off in g.members:
+            t = v.type
+            assert isinstance(t, RegType)
+            new = reg_type(t.file, t.nregs, base + off)
+            if new != t:
+                # Retyped in place: every use sees the register, no value is replaced.
+                v._type = new  # type: ignore[attr-defined]
+
+
+def _place(g: Group, regs: list, last_end: list[int], limit: int) -> int | None:
+    if g.pinned is not None:
+        cands: range | list[int] = [g.pinned]
+    else:
+        start = -g.lo
+        start += (g.res - start) % g.mod
+        cands = range(start, limit - g.hi + 1, g.mod)
+    gfirst = g.first()
+    for base in cands:
+        if base + g.lo < 0 or base + g.hi > max(limit, 1):
+            continue
+        ok = True
+        for d, sl in g.dwords.items():
+            r = base + d
+            if last_end[r] < gfirst:
+                continue
+            if regs[r].overlaps(sl.segs):
+                ok = False
+                break
+        if ok:
+            return base
+    return None
+
+
+def _out_of_registers(g: Group, lin: Linear, segs: dict[SSAValue, list[Segment]],
+                      budget: Budget) -> None:
+    file = g.file
+    events: list[tuple[int, int]] = []
+    for v, lst in segs.items():
+        t = v.type
+        if isinstance(t, RegType) and t.file == file:
+            for a, b in lst:
+                events.append((a, t.nregs))
+                events.append((b + 1, -t.nregs))
+    events.sort()
+    cur = peak = 0
+    peak_at = 0
+    for p, w in events:
+        cur += w
+        if cur > peak:
+            peak, peak_at = cur, p
+    live = [v for v, lst in segs.items()
+            if isinstance(v.type, RegType) and v.type.file == file
+            and any(a <= peak_at <= b for a, b in lst)]
+    live.sort(key=lambda v: -v.type.nregs)  # type: ignore[attr-defined]
+    names = "; ".join(
+        f"'{v.name_hint or 'value'}' ({v.type.nregs} dword{'s' if v.type.nregs > 1 else ''}, "  # type: ignore[attr-defined]
+        f"defined at {_where(_def_op(v))})" for v in live[:12])
+    more = f"; and {len(live) - 12} more" if len(live) > 12 else ""
+    op = lin.ops[min(peak_at // 2, len(lin.ops) - 1)]
+    raise OpError(
+        f"out of {file.upper()}GPRs: {peak} needed here, {budget.of(file)} available "
+        f"(the allocator never spills). Live here, largest first: {names}{more}", op)
+
+
+def _def_op(v: SSAValue) -> Operation | None:
+    owner = v.owner
+    if isinstance(owner, Operation):
+        return owner
+    if isinstance(owner, Block):
+        return owner.parent_op() if owner.first_op is None else owner.first_op
+    return None
+
+
+def _where(op: Operation | None) -> str:
+    loc = location_of(op)
+    if loc is None:
+        return "an unknown location"
+    return f"{loc.filename.data}:{loc.line.data}"
+
+
