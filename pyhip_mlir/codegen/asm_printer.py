@@ -40,6 +40,7 @@ from pyhip_mlir.dialects.cdna.pseudo import (
     FallthroughOp,
     GetRegOp,
     IfOp,
+    MergeLanesOp,
     ParallelCopyOp,
     WhileOp,
     YieldOp,
@@ -543,7 +544,7 @@ def op_lines(op: Operation, block: Block, label_of: LabelOf, arch: str) -> list[
             if target is not block.next_block:
                 lines.append(f"s_branch {label_of(target)}")
         return lines
-    if isinstance(op, GetRegOp | UndefOp):
+    if isinstance(op, GetRegOp | UndefOp | MergeLanesOp):
         return []  # reads whatever the register holds
     if isinstance(op, CopyOp | BuildOp | ExtractOp | ParallelCopyOp):
         return pseudo_lines(op)

@@ -76,6 +76,7 @@ from pyhip_mlir.dialects.cdna.pseudo import (
     FallthroughOp,
     GetRegOp,
     IfOp,
+    MergeLanesOp,
     ParallelCopyOp,
     WhileOp,
     YieldOp,
@@ -89,7 +90,7 @@ from pyhip_mlir.emulator.ssa_ctx import U32, SSACtx, SSAState, dwords_of, lanes_
 
 __all__ = ["SSACtx", "SSAState", "interpret", "interpret_kernel"]
 
-_SUPPORTED = (CopyOp, ParallelCopyOp, BuildOp, ExtractOp, FallthroughOp, YieldOp, ConditionOp, IfOp, WhileOp, UndefOp)
+_SUPPORTED = (CopyOp, MergeLanesOp, ParallelCopyOp, BuildOp, ExtractOp, FallthroughOp, YieldOp, ConditionOp, IfOp, WhileOp, UndefOp)
 
 
 class _Abort(BaseException):
@@ -134,6 +135,15 @@ class CdnaFunctions(InterpreterFunctions):
     @_guarded
     def run_copy(self, interp: Interpreter, op: CopyOp, args: tuple[Any, ...]) -> tuple[Any, ...]:
         return (args[0].copy(),)
+
+    @impl(MergeLanesOp)
+    @_guarded
+    def run_merge_lanes(self, interp: Interpreter, op: MergeLanesOp, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        old, new, mask = args
+        lanes = bits.mask_to_lanes(bits.join64(mask[:, 0, :2]))  # (waves, 64) bool
+        L = old.shape[1]
+        keep = lanes[:, :L, None]
+        return (np.where(keep, np.broadcast_to(new, old.shape), old).astype(old.dtype),)
 
     @impl(ParallelCopyOp)
     @_guarded

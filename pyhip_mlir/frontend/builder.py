@@ -90,6 +90,11 @@ class JIT(FlowMixin):
         self.cfg: list[CfgBlock] = []
         self.scope = self._cfg_block(entry, entry=True).scope
         self.scope.defs[("exec", 0)] = (self.entry_args["exec"], 0)
+        # EXEC values (and SGPR pairs holding one) known to be the launch's full mask:
+        # a vector write under any other EXEC keeps the variable's other lanes
+        # (cdna.merge_lanes, see instr.emit).
+        self.full_execs: set[SSAValue] = {self.entry_args["exec"]}
+        self.written_vars: set[int] = set()
         self.prologue = Scope(entry, None, "cfg", self.cfg[0])
         self.prologue.defs[("exec", 0)] = (self.entry_args["exec"], 0)
         self.prologue_end: Operation | None = None
@@ -229,9 +234,12 @@ class JIT(FlowMixin):
     def _write_ref(self, ref: Ref, value: SSAValue) -> None:
         if ref.var.readonly:
             raise DSLError(f"'{ref!r}' is read-only", user_loc())
+        if ref.var.file in "va" and ref.var.id in self.written_vars:
+            value = instr.merge_old_lanes(self, ref, value)
         if value.name_hint is None or value.name_hint.startswith("t"):
             set_hint(value, ref.var.hint)
         self.tags[value] = (ref.var, ref.lo)
+        self.written_vars.add(ref.var.id)
         self.ssa.write(self.scope, self.vars[ref.var.id], ref.lo, value)
 
     def _read_special(self, name: str, loc: Loc | None, what: str = "") -> SSAValue:

@@ -39,7 +39,7 @@ from pyhip_mlir.codegen.asm_operands import (
     parse_operands,
 )
 from pyhip_mlir.dialects.cdna.inst import InstOp, inst_class, is_terminator_mnemonic
-from pyhip_mlir.dialects.cdna.types import reg_type, special_type
+from pyhip_mlir.dialects.cdna.types import ExecType, reg_type, special_type
 from pyhip_mlir.dialects.cdna.verify import doc_modifiers
 from pyhip_mlir.dialects.isa.table import InstrDef
 from pyhip_mlir.frontend.errors import DSLError
@@ -423,6 +423,63 @@ def build(J: JIT, plan: Plan, srcs: list[_Src], mods: list[Modifier], loc: Loc |
             J._write_special(sink, value)
     for value in results[nd:]:
         J._write_special(value.type.reg, value)  # type: ignore[attr-defined]
+    if implicit_uses or idef.mnemonic == "s_mov_b64":
+        _track_full_exec(J, inst, implicit_uses)
     if plan.terminator:
         J._after_terminator(inst, loc)
     return out
+
+
+# --- writes under a narrowed EXEC ------------------------------------------------------
+
+_SAVEEXEC = ("s_and_saveexec_b64", "s_or_saveexec_b64")
+
+
+def partial_exec(J: JIT, inst: InstOp) -> SSAValue | None:
+    """The EXEC ``inst`` runs under, unless it is known to be the full launch mask."""
+    for v in inst.implicit_uses:
+        if isinstance(v.type, ExecType):
+            return None if v in J.full_execs else v
+    return None
+
+
+def merge_old_lanes(J: JIT, sink: Ref, value: SSAValue) -> SSAValue:
+    """``value`` about to be written to the vector variable ``sink``: if its instruction
+    ran under a narrowed EXEC, the variable keeps its old value in the other lanes
+    (``cdna.merge_lanes``). A read-and-written slot already carries the old value."""
+    from pyhip_mlir.dialects.cdna.pseudo import MergeLanesOp
+    from pyhip_mlir.dialects.cdna.verify import _shape
+
+    inst = value.owner
+    if not isinstance(inst, InstOp) or sink.var.id not in J.written_vars:
+        return value  # not an instruction's result, or the first write: nothing to keep
+    exec_ = partial_exec(J, inst)
+    if exec_ is None:
+        return value
+    old = J.ssa.read_value(J.scope, J.vars[sink.var.id], sink.lo, sink.hi, None)
+    if old is None or old.type != value.type:
+        return value
+    index = list(inst.results).index(value)
+    shape = _shape(inst.mnemonic, inst.arch(), tuple(inst.mod_values()), len(inst.defs))
+    if any(r == index for r, _ in shape.tied):
+        return value
+    merge = MergeLanesOp(old, value, exec_)
+    J._insert(merge, None)
+    merge.location = inst.location
+    return merge.res
+
+
+def _track_full_exec(J: JIT, inst: InstOp, implicit_uses: list[SSAValue]) -> None:
+    """Follow the full mask through ``s_and_saveexec`` (the saved copy) and
+    ``s_mov_b64 exec, ...`` (-1, or a saved full mask)."""
+    mn = inst.mnemonic
+    if mn in _SAVEEXEC:
+        if any(v in J.full_execs for v in implicit_uses) and inst.defs:
+            J.full_execs.add(inst.defs[0])
+    elif mn == "s_mov_b64":
+        dst = inst.results[0] if inst.results else None
+        if dst is None or not isinstance(dst.type, ExecType):
+            return
+        src = inst.uses[0] if inst.uses else None
+        if (src is not None and src in J.full_execs) or (src is None and inst.imm_values().get(0) == -1):
+            J.full_execs.add(dst)

@@ -165,7 +165,10 @@ class JitKernel:
         from pyhip_mlir.frontend.compile import pass_error, run_pipeline
         from pyhip_mlir.transforms.registry import default_pipeline
 
-        spec = pipeline if pipeline is not None else default_pipeline()
+        if pipeline is None:
+            off = os.environ.get("PYHIP_DISABLE_PASSES", "")
+            pipeline = default_pipeline(tuple(p.strip() for p in off.split(",") if p.strip()))
+        spec = pipeline
         key = (self._key(compile_args), spec)
         hit = self._compiled.get(key)
         if hit is None:

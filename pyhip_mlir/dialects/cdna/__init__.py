@@ -11,6 +11,7 @@ from pyhip_mlir.dialects.cdna.pseudo import (
     FallthroughOp,
     GetRegOp,
     IfOp,
+    MergeLanesOp,
     ParallelCopyOp,
     WhileOp,
     YieldOp,
@@ -33,7 +34,7 @@ from pyhip_mlir.dialects.cdna.undef import UndefOp
 __all__ = [
     "CDNA", "CdnaContext", "make_context", "InstOp", "inst_class", "KernelArgAttr",
     "KernelOp", "layout_args", "BuildOp", "ConditionOp", "CopyOp", "ExtractOp",
-    "FallthroughOp", "GetRegOp", "ParallelCopyOp", "IfOp", "WhileOp", "YieldOp", "AGPRType", "ExecType",
+    "FallthroughOp", "GetRegOp", "MergeLanesOp", "ParallelCopyOp", "IfOp", "WhileOp", "YieldOp", "AGPRType", "ExecType",
     "M0Type", "RegType", "SCCType", "SGPRType", "SpecialRegType", "VCCType", "VGPRType",
     "reg_type", "special_type", "UndefOp",
 ]  # fmt: skip

@@ -4,6 +4,7 @@
                        imported assembly read registers whose writer is elsewhere);
 * ``cdna.copy``        a register-to-register move the allocator may coalesce away;
 * ``cdna.parallel_copy`` several copies at once (an edge's moves after allocation);
+* ``cdna.merge_lanes`` old lanes kept where a write under a narrowed EXEC left them;
 * ``cdna.build``       concatenate registers into one wider tuple (v[0:1] from v0, v1);
 * ``cdna.extract``     a sub-range of a tuple (``offset`` dwords in, result's width);
 * ``cdna.fallthrough`` end of a block that continues into the next one in layout
@@ -141,6 +142,37 @@ class ParallelCopyOp(IRDLOperation):
                     f"cdna.parallel_copy between registers of different widths "
                     f"({_width(s.type)} and {_width(r.type)})"
                 )
+
+
+@irdl_op_definition
+class MergeLanesOp(IRDLOperation):
+    """A vector register after an instruction wrote it under ``exec``: ``new`` in the
+    lanes ``exec`` has set, ``old`` in the others (the hardware leaves them alone).
+
+    No machine code: the register allocator gives ``old``, ``new`` and the result one
+    register, which is exactly what makes the other lanes keep ``old``. The DSL emits
+    it when a variable that already has a value is written under a narrowed EXEC.
+    """
+
+    name = "cdna.merge_lanes"
+    old = operand_def()
+    new = operand_def()
+    exec_ = operand_def()
+    res = result_def()
+    traits = traits_def(Pure())
+    assembly_format = (
+        "$old `,` $new `under` $exec_ attr-dict `:` type($old) `,` type($new) `,` type($exec_)"
+        " `->` type($res)"
+    )
+
+    def __init__(self, old: SSAValue, new: SSAValue, exec_: SSAValue):
+        Operation.__init__(self, operands=[old, new, exec_], result_types=[old.type])
+
+    def verify_(self) -> None:
+        if not (self.old.type == self.new.type == self.res.type):
+            raise VerifyException("cdna.merge_lanes: old, new and result must have one type")
+        if not isinstance(self.exec_.type, ExecType):
+            raise VerifyException(f"cdna.merge_lanes: the lane mask must be exec, not {self.exec_.type}")
 
 
 @irdl_op_definition

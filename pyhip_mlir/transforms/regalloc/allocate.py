@@ -33,6 +33,8 @@ from pyhip_mlir.dialects.cdna.pseudo import (
     ConditionOp,
     CopyOp,
     ExtractOp,
+    IfOp,
+    MergeLanesOp,
     ParallelCopyOp,
     WhileOp,
     YieldOp,
@@ -42,7 +44,7 @@ from pyhip_mlir.dialects.cdna.verify import _alignment, _shape
 from pyhip_mlir.transforms.regalloc.groups import Group, Groups
 from pyhip_mlir.transforms.regalloc.hints import tags_of
 from pyhip_mlir.transforms.regalloc.linear import Edge, Linear
-from pyhip_mlir.transforms.regalloc.liveness import Segment, segments
+from pyhip_mlir.transforms.regalloc.liveness import Segment, _normalize, segments
 
 MAX_ROUNDS = 4
 
@@ -76,6 +78,7 @@ def allocate_kernel(kernel: KernelOp, budget: Budget) -> Result:
         lin = Linear(blocks)
         segs = segments(lin)
         _extend_lane_ties(lin, segs)
+        _clip_merges(lin, segs)
         _extend_dead_loads(lin, segs)
         _check_specials(lin, segs)
         groups = _make_groups(kernel, lin, segs, arch)
@@ -96,9 +99,10 @@ def _extend_lane_ties(lin: Linear, segs: dict[SSAValue, list[Segment]]) -> None:
     """A lane-mask if writes its then-value per lane into the else-value's register.
 
     From the then-region's start to the else-yield, that register holds the merged
-    value: the then-value takes the whole stretch (so nothing else is put there) and
-    the else-value's segments stop where the region starts. That is only right if the
-    else-value is not read after the then-value is written; otherwise it is an error.
+    value: the else-value until the then-value is written, the then-value from there to
+    the else-yield (so nothing else is put there, and the else-region sees the merge).
+    That is only right if the else-value is not read after the then-value is written;
+    otherwise it is an error.
     """
     for tie in lin.lane_ties:
         then_yield = tie.op.then_region.block.last_op
@@ -122,10 +126,59 @@ def _extend_lane_ties(lin: Linear, segs: dict[SSAValue, list[Segment]]) -> None:
                     f"cannot keep '{e.name_hint or 'value'}' in one register across this "
                     "lane-mask region: its old value is still read after the region "
                     "writes it; copy it to another variable first", user)
-        segs[e] = [(a, min(b, tie.then_start - 1)) for a, b in segs[e] if a < tie.then_start]
-        if not segs[e]:
-            segs[e] = [(tie.then_start - 1, tie.then_start - 1)]
-        segs[t] = [(tie.then_start, max(tie.else_end, segs[t][-1][1]))]
+        # e keeps the register until t is written, t from there to the else-yield
+        segs[e] = [(a, min(b, t_def - 1)) for a, b in segs[e] if a < tie.then_start]
+        segs[e].append((tie.then_start, t_def - 1))
+        segs[e] = _normalize(segs[e])
+        segs[t] = [(t_def, max(tie.else_end, segs[t][-1][1]))]
+
+
+def _clip_merges(lin: Linear, segs: dict[SSAValue, list[Segment]]) -> None:
+    """``cdna.merge_lanes old, new``: ``new`` is written into ``old``'s register, so
+    ``old`` ends where ``new``'s instruction reads it, and ``new`` holds the register from
+    there to the merge. ``old`` must not be read after that instruction."""
+    for op in lin.ops:
+        if not isinstance(op, MergeLanesOp):
+            continue
+        old, new = op.old, op.new
+        if not isinstance(new.type, RegType) or new not in lin.def_point:
+            continue
+        writer = _def_op(new)
+        p = lin.pos.get(writer) if writer is not None else None
+        if p is None:
+            continue
+        for use in old.uses:
+            q = lin.pos.get(use.operation)
+            if use.operation is not op and q is not None and q > p and not _else_yield_of(use.operation, op):
+                raise OpError(
+                    f"'{old.name_hint or 'value'}' is written under a narrowed EXEC (its other "
+                    "lanes keep the old value) but the old value is read again later; copy it "
+                    "to another variable first", use.operation)
+        cut = 2 * p
+        segs[old] = [(a, min(b, cut)) for a, b in segs[old] if a <= cut] or [(cut, cut)]
+        segs[new] = [(2 * p + 1, 2 * lin.pos[op])]
+
+
+def _else_yield_of(user: Operation, op: Operation) -> bool:
+    """``user`` is the else-yield of a lane-mask if whose then-region holds ``op``: it
+    reads the lanes the then-region did not write, which still hold the old value."""
+    if not isinstance(user, YieldOp):
+        return False
+    parent = user.parent_op()
+    if not isinstance(parent, IfOp) or user.parent_region() is not parent.else_region:
+        return False
+    return parent.then_region.is_ancestor(op) if hasattr(parent.then_region, "is_ancestor") else (
+        _inside(op, parent.then_region))
+
+
+def _inside(op: Operation, region: object) -> bool:
+    r = op.parent_region()
+    while r is not None:
+        if r is region:
+            return True
+        owner = r.parent_op()
+        r = owner.parent_region() if owner is not None else None
+    return False
 
 
 def _extend_dead_loads(lin: Linear, segs: dict[SSAValue, list[Segment]]) -> None:
@@ -266,6 +319,12 @@ def _must_merges(lin: Linear, groups: Groups) -> _Copies:
                 r = op.defs[r_idx]
                 if isinstance(r.type, RegType) and not groups.try_union(u, r):
                     copies.tied.append((op, use_idx))
+    for op in lin.ops:
+        if isinstance(op, MergeLanesOp) and isinstance(op.res.type, RegType):
+            if not (groups.try_union(op.new, op.old) and groups.try_union(op.res, op.old)):
+                raise OpError(
+                    f"cannot keep '{op.old.name_hint or 'value'}' in one register across "
+                    "this write under a narrowed EXEC (the registers it needs are taken)", op)
     for tie in lin.lane_ties:
         r = tie.op.res[tie.index]
         else_yield = tie.op.else_region.block.last_op

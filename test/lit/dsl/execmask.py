@@ -1,7 +1,8 @@
 # J.ExecMask narrows EXEC with s_and_saveexec_b64 and becomes a lane-mask cdna.if on
 # the new EXEC: vector instructions inside name that EXEC, the registers written
 # inside are the if's results (the other lanes keep their old contents), and EXEC is
-# restored after the block.
+# restored after the block. A variable written under the narrowed EXEC keeps its old
+# value in the other lanes: cdna.merge_lanes says so (no code; one register for all).
 # RUN: %python %s | filecheck %s
 
 import numpy as np
@@ -28,9 +29,11 @@ print(kernel.ir(debuginfo=False))
 # CHECK-NEXT: %exec_saved, %[[EX:.*]], %{{.*}} = cdna.s_and_saveexec_b64 %[[M]] implicit(%exec : exec) -> (exec, scc)
 # CHECK-NEXT: %[[R:.*]] = cdna.if(%[[EX]] : !cdna.exec) -> (!cdna.vgpr<1>) {
 # CHECK-NEXT: %[[L:.*]] = cdna.global_load_dword %addr, %p_in implicit(%[[EX]] : exec)
+# CHECK-NEXT: %[[LM:.*]] = cdna.merge_lanes %v, %[[L]] under %[[EX]]
 # CHECK-NEXT: cdna.s_waitcnt 3952
-# CHECK-NEXT: %[[T:.*]] = cdna.v_mul_lo_u32 %[[L]], 3 implicit(%[[EX]] : exec)
-# CHECK-NEXT: cdna.yield %[[T]] : !cdna.vgpr<1>
+# CHECK-NEXT: %[[T:.*]] = cdna.v_mul_lo_u32 %[[LM]], 3 implicit(%[[EX]] : exec)
+# CHECK-NEXT: %[[TM:.*]] = cdna.merge_lanes %[[LM]], %[[T]] under %[[EX]]
+# CHECK-NEXT: cdna.yield %[[TM]] : !cdna.vgpr<1>
 # CHECK-NEXT: } else {
 # CHECK-NEXT: cdna.yield %v : !cdna.vgpr<1>
 # CHECK-NEXT: }
