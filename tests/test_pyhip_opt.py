@@ -192,7 +192,7 @@ def test_parse_pipeline_forms() -> None:
 @pytest.mark.parametrize(
     ("spec", "column", "text"),
     [
-        ("cse,nope", 5, "unknown pass 'nope'; known passes: canonicalize, cse, dce"),
+        ("cse,nope", 5, "unknown pass 'nope'; known passes: "),
         ("builtin.module(cse,nope)", 20, "unknown pass 'nope'"),
         ("builtin.module(cse,,dce)", 20, "bad pass pipeline"),
         ("builtin.module(cse", 19, "is not closed"),
