@@ -65,9 +65,9 @@ class RegallocLinearScan(ModulePass):
                 continue
             res = allocate_kernel(kernel, budget)
             st.add("copies-inserted", res.copies, "Copies the allocator had to insert")
-            st.add("sgprs-used", res.used["s"], "SGPRs used (highest index + 1)")
-            st.add("vgprs-used", res.used["v"], "VGPRs used (highest index + 1)")
-            st.add("agprs-used", res.used["a"], "AGPRs used (highest index + 1)")
+            st.maximum("sgprs-used", res.used["s"], "Most SGPRs a kernel uses (highest index + 1)")
+            st.maximum("vgprs-used", res.used["v"], "Most VGPRs a kernel uses")
+            st.maximum("agprs-used", res.used["a"], "Most AGPRs a kernel uses")
             if self.remarks:
                 for at, msg in res.remarks:
                     emit(at, "remark", msg)

@@ -183,6 +183,12 @@ class PassStatistics:
         if description:
             self.descriptions.setdefault(counter, description)
 
+    def maximum(self, counter: str, n: int, description: str = "") -> None:
+        """Keep the largest value reported (register counts over several kernels)."""
+        self.counters[counter] = max(self.counters.get(counter, n), n)
+        if description:
+            self.descriptions.setdefault(counter, description)
+
 
 @dataclass
 class StatisticsCollector:

@@ -477,7 +477,7 @@ def _out_of_registers(g: Group, lin: Linear, segs: dict[SSAValue, list[Segment]]
     live.sort(key=lambda v: -v.type.nregs)  # type: ignore[attr-defined]
     names = "; ".join(
         f"'{v.name_hint or 'value'}' ({v.type.nregs} dword{'s' if v.type.nregs > 1 else ''}, "  # type: ignore[attr-defined]
-        f"defined at {_where(_def_op(v))})" for v in live[:12])
+        f"{_origin(v)})" for v in live[:12])
     more = f"; and {len(live) - 12} more" if len(live) > 12 else ""
     op = lin.ops[min(peak_at // 2, len(lin.ops) - 1)]
     raise OpError(
@@ -492,6 +492,14 @@ def _def_op(v: SSAValue) -> Operation | None:
     if isinstance(owner, Block):
         return owner.parent_op() if owner.first_op is None else owner.first_op
     return None
+
+
+def _origin(v: SSAValue) -> str:
+    owner = v.owner
+    if isinstance(owner, Block) and owner.parent_op() is not None and isinstance(owner.parent_op(), KernelOp) \
+            and owner is owner.parent.blocks.first:  # type: ignore[union-attr]
+        return "a launch input"
+    return f"defined at {_where(_def_op(v))}"
 
 
 def _where(op: Operation | None) -> str:

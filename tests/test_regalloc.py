@@ -1,0 +1,95 @@
+"""The register allocator on DSL kernels: budgets, the out-of-registers diagnostic,
+zero copies for register-like programs, and results equal to the SSA interpreter's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import pyhip_mlir as pyhip
+from pyhip_mlir.frontend.errors import DSLError
+from pyhip_mlir.transforms.registry import StatisticsCollector, collect_statistics, default_pipeline
+
+PIPE = default_pipeline()
+
+
+def _pipeline(max_vgprs: int) -> str:
+    return PIPE.replace("regalloc-linear-scan", f"regalloc-linear-scan{{max-vgprs={max_vgprs}}}")
+
+
+@pyhip.jit()
+def many_live(J, p: "int*", n_vars):
+    """``n_vars`` vector variables live at once, plus the address (v0 holds tid)."""
+    addr = J.gpr(J.threadIdx.x[0] << 2)
+    vs = [J.new_gpr("v", 1, name=f"x{i}") for i in range(n_vars)]
+    for k, v in enumerate(vs):
+        v[0] = addr[0] + (2 * k + 1)
+    total = J.gpr("vu32", 0)
+    for v in vs:
+        total[0] = total[0] + v[0]
+    J.global_store_dword(addr, total, p)
+    J.s_waitcnt(vmcnt=0)
+
+
+def _need(n_vars: int) -> int:
+    """VGPRs the default pipeline uses (computed independently of the statistics)."""
+    module, _ = many_live.compiled(n_vars, pipeline=PIPE)
+    used = 0
+    for op in module.walk():
+        for r in op.results:
+            t = r.type
+            if getattr(t, "file", None) == "v" and t.is_allocated:  # type: ignore[attr-defined]
+                used = max(used, t.first + t.nregs)  # type: ignore[attr-defined]
+    return used
+
+
+def test_exact_budget_allocates_and_one_less_is_a_diagnostic() -> None:
+    n = 12
+    need = _need(n)
+    _, kernel = many_live.compiled(n, pipeline=_pipeline(need))
+    from pyhip_mlir.emulator.api import launch
+
+    out = np.zeros(64, dtype=np.uint32)
+    launch(kernel, [1], [64], out)
+    addr = np.arange(64, dtype=np.uint32) * 4
+    want = sum((i + 1) + addr + i for i in range(n)).astype(np.uint32)
+    np.testing.assert_array_equal(out, want)
+    with pytest.raises(DSLError) as info:
+        many_live.compiled(n, pipeline=_pipeline(need - 1))
+    msg = str(info.value)
+    assert "test_regalloc.py:" in msg.split("error:")[0]  # at the user's line
+    assert f"out of VGPRs: {need} needed here, {need - 1} available" in msg
+    live = msg.split("Live here")[1]
+    assert "'x0' (1 dword, defined at" in live and "test_regalloc.py:" in live
+
+
+@pyhip.jit()
+def loop_kernel(J, p: "int*", n: "int"):
+    acc = J.gpr("vu32", 0)
+    i = J.gpr("su32", 0)
+    with J.While(i[0] < n):
+        acc[0] = acc[0] + i[0]
+        with J.If(i[0] > 2):
+            acc[0] = acc[0] * 3
+        with J.ExecMask(J.threadIdx.x[0] < 7):
+            acc[0] = acc[0] + 1
+        i[0] = i[0] + 1
+    J.global_store_dword(J.threadIdx.x[0] << 2, acc, p)
+    J.s_waitcnt(vmcnt=0)
+
+
+def test_register_like_program_needs_no_copies_and_matches_the_interpreter() -> None:
+    col = StatisticsCollector()
+    with collect_statistics(col):
+        loop_kernel.compiled(pipeline=PIPE + ",verify-isa")
+    assert col.by_pass["regalloc-linear-scan"].counters["copies-inserted"] == 0
+    from pyhip_mlir.emulator.api import launch
+    from pyhip_mlir.emulator.ssa import interpret
+
+    module, kernel, _ = loop_kernel.trace()
+    for n in (0, 1, 5):
+        a = np.zeros(64, dtype=np.uint32)
+        b = np.zeros(64, dtype=np.uint32)
+        interpret(kernel, [1], [64], a, n)
+        launch(loop_kernel.compiled(pipeline=PIPE)[1], [1], [64], b, n, sanitize=False)
+        np.testing.assert_array_equal(a, b)
