@@ -107,14 +107,18 @@ class _Lowering:
     def run(self) -> None:
         work = list(self.region.blocks)
         while work:
-            block = work.pop(0)
-            op = next((o for o in block.ops if isinstance(o, IfOp | WhileOp)), None)
-            if op is None:
-                continue
-            self.count += 1
-            end = self._split_after(block, op)
-            new = self._lower_if(block, op, end) if isinstance(op, IfOp) else self._lower_while(block, op, end)
-            work = [*new, end, *work]
+            block = work.pop()
+            # Last structured op first: each split then moves only the ops up to the
+            # previous one's split point, so the whole lowering is linear.
+            ops = [o for o in block.ops if isinstance(o, IfOp | WhileOp)]
+            for op in reversed(ops):
+                self.count += 1
+                end = self._split_after(block, op)
+                if isinstance(op, IfOp):
+                    new = self._lower_if(block, op, end)
+                else:
+                    new = self._lower_while(block, op, end)
+                work.extend(new)
 
     def _split_after(self, block: Block, op: Operation) -> Block:
         end = Block()

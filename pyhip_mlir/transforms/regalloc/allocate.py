@@ -121,7 +121,7 @@ def _extend_lane_ties(lin: Linear, segs: dict[SSAValue, list[Segment]]) -> None:
             if user is else_yield and use.index == tie.index:
                 continue
             p = 2 * lin.pos[user] if user in lin.pos else None
-            if p is None or not (tie.then_start <= p < t_def):
+            if p is None or p >= t_def:  # read after the then-value replaced its lanes
                 raise OpError(
                     f"cannot keep '{e.name_hint or 'value'}' in one register across this "
                     "lane-mask region: its old value is still read after the region "
