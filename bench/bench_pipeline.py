@@ -21,8 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pyhip_mlir as pyhip  # noqa: E402
 from bench_trace import KERNELS  # noqa: E402
+
+import pyhip_mlir as pyhip  # noqa: E402
 from pyhip_mlir.dialects.cdna import make_context  # noqa: E402
 from pyhip_mlir.dialects.cdna.inst import InstOp  # noqa: E402
 from pyhip_mlir.dialects.cdna.kernel import KernelOp  # noqa: E402
