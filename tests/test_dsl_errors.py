@@ -258,7 +258,7 @@ def test_wrong_number_of_launch_arguments() -> None:
 
 def test_misspelled_builder_attribute() -> None:
     def k(J):
-        J.threadidx.x  # noqa: B018 (the error under test)
+        J.threadidx.x  # noqa: B018 # <- error
 
     kernel = pyhip.jit()(k)
     with pytest.raises(AttributeError, match="J has no attribute 'threadidx'; did you mean threadIdx"):
@@ -267,6 +267,6 @@ def test_misspelled_builder_attribute() -> None:
 
 def test_grid_dim_is_not_available_yet() -> None:
     def k(J):
-        J.gridDim.x  # noqa: B018 (the error under test)
+        J.gridDim.x  # noqa: B018 # <- error
 
     assert "J.gridDim is not available yet" in str(_error(k))

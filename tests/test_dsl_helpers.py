@@ -76,6 +76,7 @@ def lds_pairs(J, p_in: "int*", p_out: "int*", big):
     J.s_waitcnt(vmcnt=0)
     col = J.lane_id[0] * 2 + big  # big > 255 elements: not foldable into offset0
     t.write("b32", v, col, offset1=1)  # [col] = v[0], [col + 1] = v[1]
+    t.write("b32", v[0], col + 256)  # what the neighbour read's second element reads
     J.s_waitcnt(lgkmcnt=0)
     r = J.gpr(2, "vi32")
     t.read("b32", r, col, offset1=1)  # the same pair back...

@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 PASSES: dict[str, tuple[str, str]] = {
     "a2v": ("pyhip_mlir.transforms.a2v", "A2VPass"),
     "canonicalize": ("xdsl.transforms.canonicalize", "CanonicalizePass"),
-    "cse": ("xdsl.transforms.common_subexpression_elimination", "CommonSubexpressionElimination"),
+    "cse": ("pyhip_mlir.transforms.cse", "CSEPass"),
     "dce": ("xdsl.transforms.dead_code_elimination", "DeadCodeElimination"),
+    "insert-nop": ("pyhip_mlir.transforms.insert_nop", "InsertNopPass"),
     "lower-structured": ("pyhip_mlir.transforms.lower_structured", "LowerStructuredPass"),
     "regalloc-linear-scan": ("pyhip_mlir.transforms.regalloc_linear_scan", "RegallocLinearScan"),
     "remove-dead-bb": ("pyhip_mlir.transforms.remove_dead_bb", "RemoveDeadBBPass"),
@@ -46,6 +47,7 @@ DEFAULT_PIPELINE: tuple[str, ...] = (
     "dce",
     "regalloc-linear-scan",
     "lower-structured",
+    "insert-nop",
 )
 
 
@@ -61,7 +63,6 @@ def default_pipeline(disable: tuple[str, ...] | frozenset[str] = ()) -> str:
 # One-line descriptions of passes whose classes have no docstring of their own.
 DESCRIPTIONS: dict[str, str] = {
     "canonicalize": "Apply canonicalization patterns and fold constants (xDSL).",
-    "cse": "Merge identical pure ops on identical operands, exec/vcc included (xDSL).",
     "dce": "Delete ops whose results are unused and that have no side effects (xDSL).",
 }
 

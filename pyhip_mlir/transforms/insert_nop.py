@@ -1,0 +1,242 @@
+"""``insert-nop``: the wait states the hardware needs between dependent instructions.
+
+CDNA does not interlock some producer/consumer pairs (a VALU writing an SGPR that the
+next VALU reads as a lane mask, a transcendental result, MFMA results, DPP sources,
+...); the program must separate them by independent instructions or ``s_nop N``
+(N+1 wait states). The rules are data (``dialects/isa/hazards.py``), shared with the
+emulator's sanitizer, which reports any violation at run time: this pass makes the
+program satisfy exactly what the sanitizer checks.
+
+Runs last, on allocated and lowered IR (physical registers, blocks and branches): for
+each instruction, every producer within the rules' window — in its block and, across
+block boundaries, at the end of every predecessor (fall-through, branches, loop back
+edges; the maximum over paths, iterated to a fixed point) — gives the wait states
+still missing after the ones already issued in between; the largest is inserted right
+before the consumer, growing an ``s_nop`` already there before adding one (at most 8
+wait states per ``s_nop 7``). Copies (``cdna.copy``/``parallel_copy``/``build``/
+``extract``) count as the moves the printer emits for them.
+
+Statistics: ``nops-inserted`` (new ``s_nop`` instructions), ``wait-states-added``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Block, Operation
+from xdsl.passes import ModulePass
+from xdsl.traits import IsTerminator
+
+from pyhip_mlir.diagnostics import OpError
+from pyhip_mlir.dialects.cdna.inst import InstOp, inst_class
+from pyhip_mlir.dialects.cdna.kernel import KernelOp, arch_of
+from pyhip_mlir.dialects.cdna.pseudo import (
+    BuildOp,
+    ConditionOp,
+    CopyOp,
+    ExtractOp,
+    IfOp,
+    ParallelCopyOp,
+    WhileOp,
+    YieldOp,
+)
+from pyhip_mlir.dialects.isa.hazards import HazardRules
+from pyhip_mlir.transforms.registry import stats
+
+WINDOW = 24  # wait states: more than any rule asks for (DGEMM: 18 + 1)
+MAX_NOP = 8  # wait states of one s_nop 7
+COPIES = (CopyOp, ParallelCopyOp, BuildOp, ExtractOp)
+
+
+@dataclass
+class _Item:
+    view: Any
+    end: int  # wait-state clock right after the producer issued
+
+
+def _states(op: Operation) -> int:
+    """Wait states ``op`` issues (0 for ops that print nothing)."""
+    if isinstance(op, InstOp):
+        if op.mnemonic == "s_nop":
+            return int(op.imm_values().get(0, 0)) + 1
+        return 1
+    if isinstance(op, COPIES):
+        from pyhip_mlir.codegen.asm_printer import pseudo_lines
+
+        return len(pseudo_lines(op))
+    return 0
+
+
+class _Views:
+    """The decoded view (register ranges, slots) of each op, as the sanitizer sees it."""
+
+    def __init__(self, arch: str):
+        self.arch = arch
+        self.cache: dict[Operation, Any] = {}
+
+    def of(self, op: Operation) -> Any:
+        v = self.cache.get(op)
+        if v is None and op not in self.cache:
+            v = self._make(op)
+            self.cache[op] = v
+        return v
+
+    def _make(self, op: Operation) -> Any:
+        from pyhip_mlir.emulator.program import decode_op
+
+        if isinstance(op, InstOp):
+            if op.mnemonic == "s_nop":
+                return None
+            return decode_op(op, self.arch)
+        if isinstance(op, COPIES):
+            return _copy_view(op, self.arch)
+        return None
+
+
+def _copy_view(op: Operation, arch: str) -> Any:
+    """A copy as one move instruction writing all its destinations (v_mov_b32 for
+    vector registers, s_mov_b32 for scalars): the class the rules care about."""
+    from types import SimpleNamespace
+
+    from pyhip_mlir.dialects.cdna.types import RegType
+    from pyhip_mlir.dialects.isa.table import lookup
+    from pyhip_mlir.emulator.program import Operand, RegRange
+
+    reads = [RegRange(v.type.file, v.type.first, v.type.nregs) for v in op.operands
+             if isinstance(v.type, RegType) and v.type.is_allocated]
+    writes = [RegRange(r.type.file, r.type.first, r.type.nregs) for r in op.results
+              if isinstance(r.type, RegType) and r.type.is_allocated]
+    if not writes:
+        return None
+    vector = any(w.file in "va" for w in writes)
+    idef = lookup("v_mov_b32" if vector else "s_mov_b32", arch)
+    uses = (Operand(reg=reads[0]),) if reads else (None,)
+    return SimpleNamespace(idef=idef, reads=tuple(reads), writes=tuple(writes), uses=uses,
+                           use_slots=idef.uses if idef is not None else (), mods={})
+
+
+def _successors(block: Block) -> list[Block]:
+    last = block.last_op
+    if last is None or not last.has_trait(IsTerminator):
+        return [block.next_block] if block.next_block is not None else []
+    return list(last.successors)
+
+
+class _Fixer:
+    def __init__(self, kernel: KernelOp):
+        self.arch = arch_of(kernel)
+        self.rules = HazardRules(self.arch)
+        self.views = _Views(self.arch)
+        self.blocks = list(kernel.body.blocks)
+        self.preds: dict[Block, list[Block]] = {b: [] for b in self.blocks}
+        for b in self.blocks:
+            for s in _successors(b):
+                self.preds.setdefault(s, []).append(b)
+        self.out: dict[Block, list[tuple[Any, int]]] = {b: [] for b in self.blocks}
+        self.pair_cache: dict[tuple[int, int], int] = {}
+        self.nops = 0
+        self.states = 0
+
+    def run(self) -> None:
+        for _ in range(8):
+            changed = False
+            for b in self.blocks:
+                hist = self._incoming(b)
+                out, grew = self._block(b, hist)
+                if out != self.out[b]:
+                    self.out[b] = out
+                    changed = True
+                changed = changed or grew
+            if not changed:
+                return
+
+    def _incoming(self, b: Block) -> list[_Item]:
+        items: list[_Item] = []
+        for p in self.preds.get(b, []):
+            for view, dist in self.out[p]:
+                items.append(_Item(view, -dist))  # clock 0 = the block's start
+        return items
+
+    def _need(self, p: Any, c: Any) -> int:
+        key = (id(p), id(c))
+        n = self.pair_cache.get(key)
+        if n is None:
+            r = self.rules.required(p, c)
+            n = r[0] if r is not None else 0
+            self.pair_cache[key] = n
+        return n
+
+    def _block(self, b: Block, hist: list[_Item]) -> tuple[list[tuple[Any, int]], bool]:
+        clock = 0
+        grew = False
+        for op in list(b.ops):
+            view = self.views.of(op)
+            if view is not None:
+                need = 0
+                for it in hist:
+                    have = clock - it.end
+                    if have < WINDOW:
+                        n = self._need(it.view, view) - have
+                        if n > need:
+                            need = n
+                if need > 0:
+                    clock += self._insert(op, need)
+                    grew = True
+            clock += _states(op)
+            if view is not None:
+                hist.append(_Item(view, clock))
+                if len(hist) > 64:
+                    hist = [it for it in hist if clock - it.end < WINDOW]
+        out = [(it.view, clock - it.end) for it in hist if clock - it.end < WINDOW]
+        return out, grew
+
+    def _insert(self, op: Operation, need: int) -> int:
+        """Add ``need`` wait states right before ``op``; returns how many were added."""
+        added = 0
+        prev = op.prev_op
+        if isinstance(prev, InstOp) and prev.mnemonic == "s_nop":
+            n = int(prev.imm_values().get(0, 0))
+            grow = min(MAX_NOP - 1 - n, need)
+            if grow > 0:
+                grown = inst_class("s_nop")(imm={0: n + grow})
+                grown.location = prev.location
+                prev.parent_block().insert_op_before(grown, prev)  # type: ignore[union-attr]
+                prev.detach()
+                prev.erase()
+                self.views.cache.pop(prev, None)
+                added += grow
+        while added < need:
+            k = min(MAX_NOP, need - added)
+            nop = inst_class("s_nop")(imm={0: k - 1})
+            nop.location = op.location
+            op.parent_block().insert_op_before(nop, op)  # type: ignore[union-attr]
+            self.nops += 1
+            added += k
+        self.states += added
+        return added
+
+
+@dataclass(frozen=True)
+class InsertNopPass(ModulePass):
+    """Insert s_nop wait states between hazardous instruction pairs (after allocation)."""
+
+    name = "insert-nop"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        st = stats(self)
+        nops = states = 0
+        for kernel in op.walk():
+            if not isinstance(kernel, KernelOp):
+                continue
+            for inner in kernel.walk():
+                if isinstance(inner, IfOp | WhileOp | YieldOp | ConditionOp):
+                    raise OpError("insert-nop runs on lowered code: run lower-structured first", inner)
+            fixer = _Fixer(kernel)
+            fixer.run()
+            nops += fixer.nops
+            states += fixer.states
+        st.add("nops-inserted", nops, "s_nop instructions inserted")
+        st.add("wait-states-added", states, "Wait states added (new and grown s_nop)")
