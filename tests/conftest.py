@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
+
+# Every DSL kernel a test launches runs twice: on the SSA interpreter (the traced IR)
+# and, through the JIT's whole default pass pipeline, as assembly on the machine
+# emulator (whose sanitizer checks waits and hazards); any difference in the memory
+# they write fails the test. PYHIP_EMU=ssa runs the interpreter only.
+os.environ.setdefault("PYHIP_EMU", "both")
 
 ISA_PROBE_KEY = pytest.StashKey[dict[str, dict[str, int]]]()
 

@@ -97,24 +97,28 @@ class _Views:
 
 
 def _copy_view(op: Operation, arch: str) -> Any:
-    """A copy as one move instruction writing all its destinations (v_mov_b32 for
-    vector registers, s_mov_b32 for scalars): the class the rules care about."""
+    """The moves a copy prints, as one move instruction writing all their destinations
+    (v_mov_b32 for vector registers, s_mov_b32 for scalars): the class the rules care
+    about. None when it prints nothing (source and destination coincide)."""
     from types import SimpleNamespace
 
-    from pyhip_mlir.dialects.cdna.types import RegType
+    from pyhip_mlir.codegen.asm_printer import _pseudo_moves
     from pyhip_mlir.dialects.isa.table import lookup
     from pyhip_mlir.emulator.program import Operand, RegRange
 
-    reads = [RegRange(v.type.file, v.type.first, v.type.nregs) for v in op.operands
-             if isinstance(v.type, RegType) and v.type.is_allocated]
-    writes = [RegRange(r.type.file, r.type.first, r.type.nregs) for r in op.results
-              if isinstance(r.type, RegType) and r.type.is_allocated]
-    if not writes:
+    moves = [(d, s) for d, s in _pseudo_moves(op) if d != s]
+    if not moves:
         return None
+
+    def rng(name: str) -> RegRange:
+        return RegRange(name[0], int(name[1:]), 1)
+
+    writes = tuple(rng(d) for d, _ in moves)
+    reads = tuple(rng(s) for _, s in moves if s[0] in "sva" and s[1:].isdigit())
     vector = any(w.file in "va" for w in writes)
     idef = lookup("v_mov_b32" if vector else "s_mov_b32", arch)
     uses = (Operand(reg=reads[0]),) if reads else (None,)
-    return SimpleNamespace(idef=idef, reads=tuple(reads), writes=tuple(writes), uses=uses,
+    return SimpleNamespace(idef=idef, reads=reads, writes=writes, uses=uses,
                            use_slots=idef.uses if idef is not None else (), mods={})
 
 
@@ -197,6 +201,8 @@ class _Fixer:
         """Add ``need`` wait states right before ``op``; returns how many were added."""
         added = 0
         prev = op.prev_op
+        while prev is not None and not isinstance(prev, InstOp) and _states(prev) == 0:
+            prev = prev.prev_op  # get_reg, a copy that moves nothing: no wait states
         if isinstance(prev, InstOp) and prev.mnemonic == "s_nop":
             n = int(prev.imm_values().get(0, 0))
             grow = min(MAX_NOP - 1 - n, need)
