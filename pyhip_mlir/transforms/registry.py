@@ -36,6 +36,7 @@ PASSES: dict[str, tuple[str, str]] = {
     "regalloc-linear-scan": ("pyhip_mlir.transforms.regalloc_linear_scan", "RegallocLinearScan"),
     "remove-dead-bb": ("pyhip_mlir.transforms.remove_dead_bb", "RemoveDeadBBPass"),
     "verify-isa": ("pyhip_mlir.transforms.verify_isa", "VerifyIsaPass"),
+    "verify-waitcnt": ("pyhip_mlir.transforms.verify_waitcnt", "VerifyWaitcntPass"),
 }
 
 # The JIT's pipeline, in order (``pyhip-opt -p default`` is not a thing: spell it out, or
@@ -45,6 +46,7 @@ DEFAULT_PIPELINE: tuple[str, ...] = (
     "a2v",
     "cse",
     "dce",
+    "verify-waitcnt",
     "regalloc-linear-scan",
     "lower-structured",
     "insert-nop",
