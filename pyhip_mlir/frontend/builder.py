@@ -509,9 +509,21 @@ class JIT(FlowMixin):
                           workgroup_size=workgroup_size, lds_bytes=self.lds_bytes or None,
                           abi_inputs=list(self._abi))
         self._locate(kernel, self.kernel_loc)
+        self._fold_full_merges(kernel)
         prune.prune(kernel)
         _fill_locations(kernel)
         return kernel
+
+    def _fold_full_merges(self, kernel: KernelOp) -> None:
+        """A cdna.merge_lanes emitted while EXEC was a loop placeholder that turned out
+        to be the full launch mask merges nothing: its result is the written value."""
+        from pyhip_mlir.dialects.cdna.pseudo import MergeLanesOp
+
+        for op in [o for o in kernel.walk() if isinstance(o, MergeLanesOp)]:
+            if op.exec_ in self.full_execs:
+                op.res.replace_all_uses_with(op.new)
+                op.detach()
+                op.erase()
 
     def _prune_entry_args(self) -> None:
         block = self.region.blocks.first

@@ -464,6 +464,7 @@ def merge_old_lanes(J: JIT, sink: Ref, value: SSAValue) -> SSAValue:
     if any(r == index for r, _ in shape.tied):
         return value
     merge = MergeLanesOp(old, value, exec_)
+    J.tags[value] = (sink.var, sink.lo)
     J._insert(merge, None)
     merge.location = inst.location
     return merge.res

@@ -1,0 +1,1 @@
+"""Testing support: random DSL programs and translation validation of passes."""
