@@ -54,7 +54,6 @@ def _reference(seed: int, size: int, keep: tuple[int, ...] | None) -> bytes:
 def _after(seed: int, size: int, keep: tuple[int, ...] | None, spec: str) -> bytes:
     from pyhip_mlir.emulator.api import launch
     from pyhip_mlir.emulator.ssa import interpret
-
     from pyhip_mlir.frontend.compile import run_pipeline
 
     module0, kernel0, J = _traced(seed, size, keep)
