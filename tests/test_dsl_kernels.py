@@ -233,6 +233,7 @@ def execmask(J, p_sel: "int*", p_out: "int*"):
     bad = J.gpr(2, "su32", 0, 0)  # a null pointer: no lane may touch it
     with J.ExecMask(J.threadIdx.x[0] > 1000):
         J.global_load_dword(sel, J.threadIdx.x[0] << 2, bad)
+        J.s_waitcnt(vmcnt=0)
     dst = J.gpr("vu32", 0)
     J.SetMask("exec", J.threadIdx.x[0] >= 32)
     J.ds_bpermute_b32(dst, sel, J.threadIdx.x[0])  # sel holds byte lane addresses

@@ -26,9 +26,28 @@ def run_pipeline(module: ModuleOp, kernel: KernelOp, tags: dict[SSAValue, Any],
     clone = module.clone(value_mapper=mapping)
     new_kernel = next(op for op in clone.walk() if isinstance(op, KernelOp))
     set_tags(new_kernel, {mapping[v]: (var, off) for v, (var, off) in tags.items() if v in mapping})
+    from pyhip_mlir.diagnostics import (
+        DiagnosticEngine,
+        DiagnosticError,
+        ReportedError,
+        using_engine,
+    )
+
     ctx = make_context()
-    for p in parse_pipeline(spec):
-        p.apply(ctx, clone)
+    engine = DiagnosticEngine(collect=True)
+    with using_engine(engine):
+        try:
+            for p in parse_pipeline(spec):
+                p.apply(ctx, clone)
+        except ReportedError:
+            errors = [d for d in engine.diagnostics if d.severity == "error"]
+            if not errors:
+                raise
+            first = errors[0]
+            if len(errors) > 1:
+                first = type(first)(first.severity, first.message + "".join(
+                    f"\n{d}" for d in errors[1:]), first.file, first.line, first.col)
+            raise DiagnosticError(first) from None
     return clone, new_kernel
 
 
