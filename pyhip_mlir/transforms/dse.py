@@ -48,8 +48,8 @@ def rewrite_waits(kernel: KernelOp, removed: set[InstOp]) -> int:
 
     def visit(op: Operation, state: State) -> None:
         if isinstance(op, InstOp) and op.mnemonic == "s_waitcnt":
-            vm = sum(1 for o in state.queues["vm"].stamps if o in removed)
-            lds = sum(1 for o in state.queues["lds"].stamps if o in removed)
+            vm = len(state.pending_ops("vm") & removed)
+            lds = len(state.pending_ops("lds") & removed)
             if vm or lds:
                 old = lower.get(op, (0, 0))
                 lower[op] = (max(old[0], vm), max(old[1], lds))

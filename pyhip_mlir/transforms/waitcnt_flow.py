@@ -10,22 +10,45 @@ may only read the state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from xdsl.ir import Block, Operation
+from xdsl.ir import Block, Operation, SSAValue
 from xdsl.traits import IsTerminator
 
 from pyhip_mlir.dialects.cdna.inst import InstOp
-from pyhip_mlir.dialects.cdna.pseudo import IfOp, WhileOp
-from pyhip_mlir.dialects.cdna.types import SCCType
+from pyhip_mlir.dialects.cdna.pseudo import (
+    BuildOp,
+    ConditionOp,
+    CopyOp,
+    ExtractOp,
+    FallthroughOp,
+    IfOp,
+    MergeLanesOp,
+    ParallelCopyOp,
+    WhileOp,
+    YieldOp,
+)
+from pyhip_mlir.dialects.cdna.types import ExecType, SCCType
 from pyhip_mlir.transforms.waitcnt_model import State, decode_waitcnt, join, kind_of
 
 Visit = Callable[[Operation, State], None]
 MAX_ITERATIONS = 16
 
 
+PASS_THROUGH = (ExtractOp, BuildOp, CopyOp, MergeLanesOp)
+
+
 def apply_op(op: Operation, state: State) -> None:
-    """The effect of one (non-structured) op on the outstanding operations."""
+    """The effect of one (non-structured) op on the outstanding values."""
+    if isinstance(op, PASS_THROUGH):
+        srcs = [v for v in op.operands if not isinstance(v.type, ExecType)]
+        for r in op.results:
+            state.alias(r, srcs)
+        return
+    if isinstance(op, ParallelCopyOp):
+        for s, r in zip(op.operands, op.results, strict=True):
+            state.alias(r, [s])
+        return
     if not isinstance(op, InstOp):
         return
     if op.mnemonic == "s_waitcnt":
@@ -58,22 +81,42 @@ class Flow:
         lane = not isinstance(op.cond.type, SCCType)
         else_in = join(state, then_out) if lane else state.copy()
         else_out = self.ops(op.else_region.block, else_in) if op.else_region.blocks else else_in
-        return else_out if lane else join(then_out, else_out)
+        t = _yielded(op.then_region.block)
+        e = _yielded(op.else_region.block) if op.else_region.blocks else []
+        if lane:  # the result holds the then-value in some lanes, the else-value in others
+            for i, r in enumerate(op.res):
+                else_out.alias(r, [v[i] for v in (t, e) if i < len(v)])
+            return else_out
+        for vals, st in ((t, then_out), (e, else_out)):
+            for r, v in zip(op.res, vals, strict=False):
+                st.alias(r, [v])
+        return join(then_out, else_out)
 
     def _while(self, op: WhileOp, state: State) -> State:
         self.visit(op, state)
-        head_in = state.copy()
+        before_args = list(op.before.block.args)
+        entry = state.copy()
+        _edge(entry, before_args, op.inits)
+        cond = op.before.block.last_op
+        cond_vals = list(cond.values) if isinstance(cond, ConditionOp) else []
+        head_in = entry
         quiet = Flow(lambda o, s: None)
         for _ in range(MAX_ITERATIONS):
             head_out = quiet.ops(op.before.block, head_in.copy())
-            body_out = quiet.ops(op.after.block, head_out.copy())
-            new_in = join(state, body_out)
+            body_in = head_out.copy()
+            _edge(body_in, list(op.after.block.args), cond_vals)
+            body_out = quiet.ops(op.after.block, body_in)
+            _edge(body_out, before_args, _yielded(op.after.block))
+            new_in = join(entry, body_out)
             if new_in.key() == head_in.key():
                 break
             head_in = new_in
         # the fixed point is reached: report once, from the loop's entry state
         head_out = self.ops(op.before.block, head_in.copy())
-        self.ops(op.after.block, head_out.copy())
+        body_in = head_out.copy()
+        _edge(body_in, list(op.after.block.args), cond_vals)
+        self.ops(op.after.block, body_in)
+        _edge(head_out, list(op.res), cond_vals)
         return head_out
 
     def region(self, blocks: list[Block], entry: State) -> None:
@@ -92,7 +135,9 @@ class Flow:
             out = quiet.ops(b, in_state[b].copy())
             preds_out[b] = out
             for s in _successors(b):
-                new = out.copy() if s not in in_state else join(in_state[s], out)
+                edge = out.copy()
+                _edge(edge, list(s.args), _edge_values(b, s))
+                new = edge if s not in in_state else join(in_state[s], edge)
                 if s not in in_state or new.key() != in_state[s].key():
                     in_state[s] = new
                     if s not in work:
@@ -100,6 +145,32 @@ class Flow:
         for b in blocks:
             if b in in_state:
                 self.ops(b, in_state[b].copy())
+
+
+def _yielded(block: Block) -> list[SSAValue]:
+    last = block.last_op
+    return list(last.operands) if isinstance(last, YieldOp) else []
+
+
+def _edge(state: State, targets: Sequence[SSAValue], sources: Sequence[SSAValue]) -> None:
+    """Block/region arguments take what the edge passes (parallel: read all first)."""
+    pairs = list(zip(targets, sources, strict=False))
+    snapshot = state.copy()
+    for t, s in pairs:
+        state.alias(t, [])
+        for k, q in snapshot.queues.items():
+            hit = q.stamps.get(s)
+            if hit is not None:
+                state.queues[k].stamps[t] = hit
+
+
+def _edge_values(block: Block, succ: Block) -> list[SSAValue]:
+    last = block.last_op
+    if isinstance(last, FallthroughOp) and last.dest is succ:
+        return list(last.args)
+    if isinstance(last, InstOp) and last.successors and last.successors[0] is succ:
+        return list(last.target_args)
+    return []
 
 
 def _successors(block: Block) -> list[Block]:

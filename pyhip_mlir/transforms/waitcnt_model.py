@@ -13,15 +13,18 @@ What completes when (ISA_NOTES.md; LLVM's SIInsertWaitcnts models the same):
 * ``smem`` (scalar memory, ``s_sendmsg``): may return out of order: complete only after
   ``lgkmcnt(0)``.
 
-A state maps each outstanding operation to the fewest operations of its queue issued
-after it on any path (the join keeps the minimum, and the union of operations), which
-is exactly what a wait needs to know. Queues keep a running stamp so that an issue is
-O(1): ``after = base - stamp``.
+A state maps each value an outstanding operation will write to the fewest operations
+of its queue issued after it on any path (the join keeps the minimum, and the union),
+which is exactly what a wait needs to know. Queues keep a running stamp so that an
+issue is O(1): ``after = base - stamp``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from xdsl.ir import SSAValue
 
 from pyhip_mlir.dialects.cdna.inst import InstOp
 
@@ -57,11 +60,13 @@ def kind_of(op: InstOp) -> str | None:
 
 @dataclass
 class Queue:
-    base: int = 0
-    stamps: dict[InstOp, int] = field(default_factory=dict)
+    """Outstanding values of one queue: value -> (issue stamp, the memory op)."""
 
-    def after(self, op: InstOp) -> int:
-        return min(self.base - self.stamps[op], CAP)
+    base: int = 0
+    stamps: dict[SSAValue, tuple[int, InstOp]] = field(default_factory=dict)
+
+    def after(self, v: SSAValue) -> int:
+        return min(self.base - self.stamps[v][0], CAP)
 
     def copy(self) -> Queue:
         return Queue(self.base, dict(self.stamps))
@@ -69,6 +74,14 @@ class Queue:
 
 @dataclass
 class State:
+    """What may still be outstanding: the *values* a memory operation will write.
+
+    Values, not operations: a load in a loop body defines a new value each iteration;
+    the previous iteration's value (reaching a block argument through the back edge)
+    completed at its own wait, whatever the new instance does. Values move along
+    edges (block and region arguments) and through ops that move no data before
+    allocation (``alias``)."""
+
     queues: dict[str, Queue] = field(default_factory=lambda: {k: Queue() for k in KINDS})
 
     def copy(self) -> State:
@@ -77,7 +90,8 @@ class State:
     def issue(self, op: InstOp, kind: str) -> None:
         q = self.queues[kind]
         q.base += 1
-        q.stamps[op] = q.base
+        for r in op.results:
+            q.stamps[r] = (q.base, op)
 
     def wait(self, vmcnt: int, lgkmcnt: int) -> None:
         self._drain("vm", vmcnt)
@@ -88,17 +102,33 @@ class State:
     def _drain(self, kind: str, n: int) -> None:
         q = self.queues[kind]
         if q.stamps:
-            q.stamps = {o: s for o, s in q.stamps.items() if q.base - s < n}
+            q.stamps = {v: s for v, s in q.stamps.items() if q.base - s[0] < n}
 
-    def pending(self, op: InstOp) -> tuple[str, int] | None:
-        """(queue, operations issued after it) if ``op`` may still be outstanding."""
+    def pending(self, v: SSAValue) -> tuple[str, int, InstOp] | None:
+        """(queue, operations issued after it, the memory op) if ``v`` may be outstanding."""
         for kind, q in self.queues.items():
-            if op in q.stamps:
-                return kind, q.after(op)
+            hit = q.stamps.get(v)
+            if hit is not None:
+                return kind, min(q.base - hit[0], CAP), hit[1]
         return None
 
+    def alias(self, dst: SSAValue, srcs: Sequence[SSAValue]) -> None:
+        """``dst`` holds what ``srcs`` hold (outstanding if any of them is; the newest)."""
+        for q in self.queues.values():
+            q.stamps.pop(dst, None)
+            best = None
+            for s in srcs:
+                hit = q.stamps.get(s)
+                if hit is not None and (best is None or hit[0] > best[0]):
+                    best = hit
+            if best is not None:
+                q.stamps[dst] = best
+
+    def pending_ops(self, kind: str) -> set[InstOp]:
+        return {op for _, op in self.queues[kind].stamps.values()}
+
     def key(self) -> tuple:
-        return tuple(tuple(sorted((id(o), q.after(o)) for o in q.stamps)) for q in self.queues.values())
+        return tuple(tuple(sorted((id(v), q.after(v)) for v in q.stamps)) for q in self.queues.values())
 
 
 def join(a: State, b: State) -> State:
@@ -106,11 +136,12 @@ def join(a: State, b: State) -> State:
     out = State()
     for k in KINDS:
         qa, qb = a.queues[k], b.queues[k]
-        afters: dict[InstOp, int] = {o: qa.after(o) for o in qa.stamps}
-        for o in qb.stamps:
-            n = qb.after(o)
-            afters[o] = min(afters.get(o, n), n)
-        out.queues[k] = Queue(0, {o: -n for o, n in afters.items()})
+        afters: dict[SSAValue, tuple[int, InstOp]] = {v: (qa.after(v), s[1]) for v, s in qa.stamps.items()}
+        for v, s in qb.stamps.items():
+            n = qb.after(v)
+            if v not in afters or n < afters[v][0]:
+                afters[v] = (n, s[1])
+        out.queues[k] = Queue(0, {v: (-n, op) for v, (n, op) in afters.items()})
     return out
 
 
