@@ -26,10 +26,10 @@ SIZE = 10
 
 # Passes that take SSA IR and give SSA IR the interpreter runs (after allocation the IR
 # is still SSA: the interpreter checks the copies and coalescing kept every value).
-SSA_PASSES = ["remove-dead-bb", "a2v", "cse", "dce", "dse,verify-waitcnt",
+SSA_PASSES = ["remove-dead-bb", "a2v", "cse", "dce", "dse,verify-waitcnt", "break-down-gprs",
               "hide-karg-loads,verify-waitcnt", "hide-dependency,verify-waitcnt",
               "insert-waitcnt,verify-waitcnt",
-              "remove-dead-bb,a2v,cse,dce,dse,hide-karg-loads,hide-dependency,verify-waitcnt,"
+              "remove-dead-bb,a2v,cse,dce,dse,break-down-gprs,hide-karg-loads,hide-dependency,verify-waitcnt,"
               "regalloc-linear-scan"]
 
 

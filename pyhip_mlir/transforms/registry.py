@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 # name -> (module, class). Keep sorted by name; one line per pass.
 PASSES: dict[str, tuple[str, str]] = {
     "a2v": ("pyhip_mlir.transforms.a2v", "A2VPass"),
+    "break-down-gprs": ("pyhip_mlir.transforms.break_down_gprs", "BreakDownGprsPass"),
     "canonicalize": ("xdsl.transforms.canonicalize", "CanonicalizePass"),
     "cse": ("pyhip_mlir.transforms.cse", "CSEPass"),
     "dce": ("xdsl.transforms.dead_code_elimination", "DeadCodeElimination"),
@@ -51,6 +52,7 @@ DEFAULT_PIPELINE: tuple[str, ...] = (
     "cse",
     "dce",
     "dse",
+    "break-down-gprs",
     "hide-karg-loads",
     "hide-dependency",
     "verify-waitcnt",
@@ -71,6 +73,7 @@ def default_pipeline(disable: tuple[str, ...] | frozenset[str] = ()) -> str:
 
 # One-line descriptions of passes whose classes have no docstring of their own.
 DESCRIPTIONS: dict[str, str] = {
+    "break-down-gprs": ("pyhip_mlir.transforms.break_down_gprs", "BreakDownGprsPass"),
     "canonicalize": "Apply canonicalization patterns and fold constants (xDSL).",
     "dce": "Delete ops whose results are unused and that have no side effects (xDSL).",
 }
