@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xdsl.ir import Block, Operation, SSAValue
 
@@ -26,7 +26,9 @@ from pyhip_mlir.dialects.cdna.pseudo import FallthroughOp, GetRegOp
 from pyhip_mlir.dialects.cdna.types import RegType, SpecialRegType
 from pyhip_mlir.dialects.cdna.verify import doc_modifiers
 from pyhip_mlir.dialects.isa.table import InstrDef, OperandDef, lookup
-from pyhip_mlir.emulator.semantics.registry import SemFn
+
+if TYPE_CHECKING:  # the semantics table is imported only by the emulator itself
+    from pyhip_mlir.emulator.semantics.registry import SemFn
 
 # Special register -> (file, first index, dwords) in the emulator's register files.
 SPECIAL_SLOTS: dict[str, tuple[str, int, int]] = {

@@ -43,7 +43,7 @@ from pyhip_mlir.dialects.cdna.pseudo import (
     WhileOp,
     YieldOp,
 )
-from pyhip_mlir.dialects.isa.hazards import HazardRules
+from pyhip_mlir.dialects.isa.hazards import HazardRules, is_mfma
 from pyhip_mlir.transforms.registry import stats
 
 WINDOW = 24  # wait states: more than any rule asks for (DGEMM: 18 + 1)
@@ -85,12 +85,15 @@ class _Views:
         return v
 
     def _make(self, op: Operation) -> Any:
-        from pyhip_mlir.emulator.program import decode_op
+        from pyhip_mlir.emulator.program import _decode_inst
 
         if isinstance(op, InstOp):
             if op.mnemonic == "s_nop":
                 return None
-            return decode_op(op, self.arch)
+            v = _decode_inst(op, self.arch, -1, {}, _no_label, _no_text)
+            v.cache["w"] = _regset(v.writes)
+            v.cache["r"] = _regset(v.reads)
+            return v
         if isinstance(op, COPIES):
             return _copy_view(op, self.arch)
         return None
@@ -119,7 +122,23 @@ def _copy_view(op: Operation, arch: str) -> Any:
     idef = lookup("v_mov_b32" if vector else "s_mov_b32", arch)
     uses = (Operand(reg=reads[0]),) if reads else (None,)
     return SimpleNamespace(idef=idef, reads=reads, writes=writes, uses=uses,
-                           use_slots=idef.uses if idef is not None else (), mods={})
+                           use_slots=idef.uses if idef is not None else (), mods={},
+                           cache={"w": _regset(writes), "r": _regset(reads)})
+
+
+def _no_label(block: Block) -> str:
+    return ""
+
+
+def _no_text(*args: Any) -> str:
+    return ""  # the text is for the sanitizer's reports; not needed here
+
+
+def _regset(ranges: Any) -> frozenset[tuple[str, int]]:
+    return frozenset((r.file, i) for r in ranges for i in range(r.first, r.first + r.count))
+
+
+_EXEC = frozenset({("s", 126), ("s", 127)})
 
 
 def _successors(block: Block) -> list[Block]:
@@ -145,10 +164,15 @@ class _Fixer:
         self.states = 0
 
     def run(self) -> None:
+        seen_in: dict[Block, list[tuple[int, int]]] = {}
         for _ in range(8):
             changed = False
             for b in self.blocks:
                 hist = self._incoming(b)
+                key = [(id(it.view), it.end) for it in hist]
+                if seen_in.get(b) == key:
+                    continue  # same history coming in, and nops only grow: nothing new
+                seen_in[b] = key
                 out, grew = self._block(b, hist)
                 if out != self.out[b]:
                     self.out[b] = out
@@ -158,13 +182,24 @@ class _Fixer:
                 return
 
     def _incoming(self, b: Block) -> list[_Item]:
-        items: list[_Item] = []
+        """The producers still within the window at the end of every predecessor, each
+        once with its smallest distance, oldest first (clock 0 = the block's start)."""
+        best: dict[int, tuple[int, Any]] = {}
         for p in self.preds.get(b, []):
             for view, dist in self.out[p]:
-                items.append(_Item(view, -dist))  # clock 0 = the block's start
+                k = id(view)
+                if k not in best or dist < best[k][0]:
+                    best[k] = (dist, view)
+        items = [_Item(view, -dist) for dist, view in best.values()]
+        items.sort(key=lambda it: it.end)
         return items
 
     def _need(self, p: Any, c: Any) -> int:
+        pw, cw = p.cache["w"], c.cache["w"]
+        # every rule needs the producer to write what the consumer reads or writes, to
+        # read what it writes (MFMA SrcC), or to write EXEC
+        if not (pw & c.cache["r"] or pw & cw or p.cache["r"] & cw or pw & _EXEC):
+            return 0
         key = (id(p), id(c))
         n = self.pair_cache.get(key)
         if n is None:
@@ -174,27 +209,61 @@ class _Fixer:
         return n
 
     def _block(self, b: Block, hist: list[_Item]) -> tuple[list[tuple[Any, int]], bool]:
+        """Fix ``b`` given the producers coming in; returns those still in the window
+        at its end. Candidates are found by register: every rule needs the producer
+        to write something the consumer reads or writes, to write EXEC, or (MFMA) to
+        read what the consumer writes."""
         clock = 0
         grew = False
+        by_reg: dict[tuple[str, int], list[_Item]] = {}
+        special: list[_Item] = []  # EXEC writers and MFMAs: checked against everyone
+        live: list[_Item] = []
+
+        def index(it: _Item) -> None:
+            live.append(it)
+            w = it.view.cache["w"]
+            if w & _EXEC or is_mfma(it.view):
+                special.append(it)
+            for r in w:
+                by_reg.setdefault(r, []).append(it)
+
+        for it in hist:
+            index(it)
         for op in list(b.ops):
             view = self.views.of(op)
             if view is not None:
                 need = 0
-                for it in hist:
-                    have = clock - it.end
-                    if have < WINDOW:
-                        n = self._need(it.view, view) - have
-                        if n > need:
-                            need = n
+                seen: set[int] = set()
+                for regs in (view.cache["r"], view.cache["w"]):
+                    for r in regs:
+                        for it in by_reg.get(r, ()):
+                            if id(it) not in seen:
+                                seen.add(id(it))
+                                have = clock - it.end
+                                if have < WINDOW:
+                                    n = self._need(it.view, view) - have
+                                    if n > need:
+                                        need = n
+                for it in special:
+                    if id(it) not in seen:
+                        have = clock - it.end
+                        if have < WINDOW:
+                            n = self._need(it.view, view) - have
+                            if n > need:
+                                need = n
                 if need > 0:
                     clock += self._insert(op, need)
                     grew = True
             clock += _states(op)
             if view is not None:
-                hist.append(_Item(view, clock))
-                if len(hist) > 64:
-                    hist = [it for it in hist if clock - it.end < WINDOW]
-        out = [(it.view, clock - it.end) for it in hist if clock - it.end < WINDOW]
+                index(_Item(view, clock))
+                if len(live) > 256:  # forget what is out of the window for good
+                    live = [it for it in live if clock - it.end < WINDOW]
+                    keep = {id(it) for it in live}
+                    by_reg = {r: [it for it in lst if id(it) in keep] for r, lst in by_reg.items()}
+                    by_reg = {r: lst for r, lst in by_reg.items() if lst}
+                    special = [it for it in special if id(it) in keep]
+        out = [(it.view, clock - it.end) for it in live if clock - it.end < WINDOW]
         return out, grew
 
     def _insert(self, op: Operation, need: int) -> int:
