@@ -42,6 +42,17 @@ def _parts_covering(build: BuildOp, lo: int, width: int) -> list[SSAValue] | Non
     return out or None
 
 
+def _replace(op: ExtractOp, new: SSAValue | BuildOp | ExtractOp) -> None:
+    """Uses of ``op`` read ``new`` (a value, or an op inserted in ``op``'s place)."""
+    if isinstance(new, BuildOp | ExtractOp):
+        new.location = op.location
+        op.parent_block().insert_op_before(new, op)  # type: ignore[union-attr]
+        new = new.res
+    op.res.replace_all_uses_with(new)
+    op.detach()
+    op.erase()
+
+
 def split(kernel: KernelOp) -> int:
     n = 0
     for op in list(kernel.walk()):
@@ -56,23 +67,10 @@ def split(kernel: KernelOp) -> int:
             parts = _parts_covering(src.owner, lo, width)
             if parts is None:
                 continue
-            if len(parts) == 1:
-                op.res.replace_all_uses_with(parts[0])
-            else:
-                b = BuildOp(parts, op.res.type)
-                b.location = op.location
-                op.parent_block().insert_op_before(b, op)  # type: ignore[union-attr]
-                op.res.replace_all_uses_with(b.res)
-            op.detach()
-            op.erase()
+            _replace(op, parts[0] if len(parts) == 1 else BuildOp(parts, op.res.type))
             n += 1
         elif src is not op.src:
-            e = ExtractOp(src, lo, op.res.type)
-            e.location = op.location
-            op.parent_block().insert_op_before(e, op)  # type: ignore[union-attr]
-            op.res.replace_all_uses_with(e.res)
-            op.detach()
-            op.erase()
+            _replace(op, ExtractOp(src, lo, op.res.type))
             n += 1
     # builds nobody reads any more
     for op in list(kernel.walk()):
