@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.traits import IsTerminator
 
-from pyhip_mlir.diagnostics import OpError
 from pyhip_mlir.dialects.cdna.inst import InstOp
 from pyhip_mlir.dialects.cdna.pseudo import ConditionOp, FallthroughOp, IfOp, WhileOp, YieldOp
 from pyhip_mlir.dialects.cdna.types import SCCType
@@ -214,10 +213,3 @@ class Linear:
 def _is_scc(v: SSAValue) -> bool:
     return isinstance(v.type, SCCType)
 
-
-def check_supported(block: Block) -> None:
-    for op in block.ops:
-        if isinstance(op, IfOp | WhileOp):
-            for r in op.regions:
-                if len(r.blocks) > 1:
-                    raise OpError("regions of structured ops must have one block", op)
