@@ -77,8 +77,14 @@ def allocate_kernel(kernel: KernelOp, budget: Budget) -> Result:
     for _ in range(MAX_ROUNDS):
         lin = Linear(blocks)
         segs = segments(lin)
-        _extend_lane_ties(lin, segs)
-        _clip_merges(lin, segs)
+        need = _extend_lane_ties(lin, segs)
+        if need:
+            _copy_else_values(need, result)
+            continue
+        need_old = _clip_merges(lin, segs)
+        if need_old:
+            _copy_merge_olds(need_old, result)
+            continue
         _extend_dead_loads(lin, segs)
         _check_specials(lin, segs)
         groups = _make_groups(kernel, lin, segs, arch)
@@ -95,15 +101,16 @@ def allocate_kernel(kernel: KernelOp, budget: Budget) -> Result:
 # --- segments that liveness alone does not give ----------------------------------------
 
 
-def _extend_lane_ties(lin: Linear, segs: dict[SSAValue, list[Segment]]) -> None:
+def _extend_lane_ties(lin: Linear, segs: dict[SSAValue, list[Segment]]) -> list[tuple[IfOp, int]]:
     """A lane-mask if writes its then-value per lane into the else-value's register.
 
     From the then-region's start to the else-yield, that register holds the merged
     value: the else-value until the then-value is written, the then-value from there to
     the else-yield (so nothing else is put there, and the else-region sees the merge).
     That is only right if the else-value is not read after the then-value is written;
-    otherwise it is an error.
+    otherwise the else-value must be copied first (returned: (if, result index)).
     """
+    need_copy: list[tuple[IfOp, int]] = []
     for tie in lin.lane_ties:
         then_yield = tie.op.then_region.block.last_op
         else_yield = tie.op.else_region.block.last_op
@@ -116,27 +123,61 @@ def _extend_lane_ties(lin: Linear, segs: dict[SSAValue, list[Segment]]) -> None:
         if not (isinstance(owner, Operation) and owner.parent_op() is tie.op):
             continue  # not written in the region: the edge gets a copy, tied next round
         t_def = lin.def_point[t]
+        late = False
         for use in e.uses:
             user = use.operation
             if user is else_yield and use.index == tie.index:
                 continue
             p = 2 * lin.pos[user] if user in lin.pos else None
             if p is None or p >= t_def:  # read after the then-value replaced its lanes
-                raise OpError(
-                    f"cannot keep '{e.name_hint or 'value'}' in one register across this "
-                    "lane-mask region: its old value is still read after the region "
-                    "writes it; copy it to another variable first", user)
+                late = True
+        if late:
+            need_copy.append((tie.op, tie.index))
+            continue
         # e keeps the register until t is written, t from there to the else-yield
         segs[e] = [(a, min(b, t_def - 1)) for a, b in segs[e] if a < tie.then_start]
         segs[e].append((tie.then_start, t_def - 1))
         segs[e] = _normalize(segs[e])
         segs[t] = [(t_def, max(tie.else_end, segs[t][-1][1]))]
+    return need_copy
 
 
-def _clip_merges(lin: Linear, segs: dict[SSAValue, list[Segment]]) -> None:
+def _defined_between(v: SSAValue, start: Operation, end: Operation) -> bool:
+    o: Operation | None = start
+    while o is not None and o is not end:
+        if v.owner is o:
+            return True
+        o = o.next_op
+    return False
+
+
+def _copy_else_values(need: list[tuple[IfOp, int]], result: Result) -> None:
+    """An else-value still read after a lane-mask region: the region's register starts
+    as a copy of it, made before EXEC is narrowed (the copy must write every lane the
+    region's merge keeps), and the original keeps its own register."""
+    for op, i in need:
+        else_yield = op.else_region.block.last_op
+        assert isinstance(else_yield, YieldOp)
+        e = else_yield.values[i]
+        at = op.cond.owner if isinstance(op.cond.owner, Operation) else op
+        if at.parent_block() is not op.parent_block() or _defined_between(e, at, op):
+            at = op
+        c = CopyOp(e, e.type)
+        c.res.name_hint = e.name_hint
+        c.location = op.location
+        Rewriter.insert_op(c, InsertPoint.before(at))
+        else_yield.operands[i] = c.res
+        result.copies += 1
+        result.remarks.append((op, f"copy of '{e.name_hint or 'value'}': it is read after the "
+                                   "lane-mask region that overwrites its register"))
+
+
+def _clip_merges(lin: Linear, segs: dict[SSAValue, list[Segment]]) -> list[MergeLanesOp]:
     """``cdna.merge_lanes old, new``: ``new`` is written into ``old``'s register, so
     ``old`` ends where ``new``'s instruction reads it, and ``new`` holds the register from
-    there to the merge. ``old`` must not be read after that instruction."""
+    there to the merge. If ``old`` is read after that instruction (another variable
+    shares the value, after cse), the merge needs a copy of it: returned."""
+    need: list[MergeLanesOp] = []
     for op in lin.ops:
         if not isinstance(op, MergeLanesOp):
             continue
@@ -147,16 +188,36 @@ def _clip_merges(lin: Linear, segs: dict[SSAValue, list[Segment]]) -> None:
         p = lin.pos.get(writer) if writer is not None else None
         if p is None:
             continue
-        for use in old.uses:
-            q = lin.pos.get(use.operation)
-            if use.operation is not op and q is not None and q > p and not _else_yield_of(use.operation, op):
-                raise OpError(
-                    f"'{old.name_hint or 'value'}' is written under a narrowed EXEC (its other "
-                    "lanes keep the old value) but the old value is read again later; copy it "
-                    "to another variable first", use.operation)
+        if any(use.operation is not op and (q := lin.pos.get(use.operation)) is not None
+               and q > p and not _else_yield_of(use.operation, op) for use in old.uses):
+            need.append(op)
+            continue
         cut = 2 * p
         segs[old] = [(a, min(b, cut)) for a, b in segs[old] if a <= cut] or [(cut, cut)]
         segs[new] = [(2 * p + 1, 2 * lin.pos[op])]
+    return need
+
+
+def _copy_merge_olds(need: list[MergeLanesOp], result: Result) -> None:
+    """The old value of these merges gets a register of its own: a copy made before
+    EXEC was narrowed (so it holds every lane the merge keeps), or right before the
+    write when the old value only exists after that."""
+    for op in need:
+        old = op.old
+        writer = _def_op(op.new)
+        at = op.exec_.owner if isinstance(op.exec_.owner, Operation) else writer
+        if at is None or writer is None or at.parent_block() is not writer.parent_block() \
+                or _defined_between(old, at, writer):
+            at = writer
+        assert at is not None
+        c = CopyOp(old, old.type)
+        c.res.name_hint = old.name_hint
+        c.location = op.location
+        Rewriter.insert_op(c, InsertPoint.before(at))
+        op.operands[0] = c.res
+        result.copies += 1
+        result.remarks.append((op, f"copy of '{old.name_hint or 'value'}': another variable "
+                                   "still reads it after this write under a narrowed EXEC"))
 
 
 def _else_yield_of(user: Operation, op: Operation) -> bool:
@@ -264,12 +325,31 @@ def _make_groups(kernel: KernelOp, lin: Linear, segs: dict[SSAValue, list[Segmen
 class _Copies:
     tied: list[tuple[InstOp, int]] = field(default_factory=list)
     edges: dict[int, tuple[Edge, set[int]]] = field(default_factory=dict)
+    merges: list[MergeLanesOp] = field(default_factory=list)
+    merge_news: list[MergeLanesOp] = field(default_factory=list)
 
     def empty(self) -> bool:
-        return not self.tied and not self.edges
+        return not (self.tied or self.edges or self.merges or self.merge_news)
 
     def insert(self, result: Result) -> int:
         n = 0
+        if self.merges:
+            before = result.copies
+            _copy_merge_olds(self.merges, result)
+            n += result.copies - before
+            result.copies = before  # counted by the caller
+        for op in self.merge_news:
+            # a move of the shared value under the same (narrowed) EXEC: it writes the
+            # merge's lanes into this variable's register and leaves the others alone
+            new = op.new
+            c = CopyOp(new, new.type)
+            c.res.name_hint = op.old.name_hint
+            c.location = op.location
+            Rewriter.insert_op(c, InsertPoint.before(op))
+            op.operands[1] = c.res
+            result.remarks.append((op, f"copy of '{new.name_hint or 'value'}', written into two "
+                                       "variables under a narrowed EXEC"))
+            n += 1
         for op, idx in self.tied:
             v = op.operands[idx]
             c = CopyOp(v, v.type)
@@ -313,18 +393,17 @@ def _edge_operand_base(op: Operation) -> int:
 def _must_merges(lin: Linear, groups: Groups) -> _Copies:
     copies = _Copies()
     for op in lin.ops:
-        if isinstance(op, InstOp):
+        if isinstance(op, MergeLanesOp) and isinstance(op.res.type, RegType):
+            if op.new.uses.get_length() > 1:  # one value written into two variables (cse)
+                copies.merge_news.append(op)
+            elif not (groups.try_union(op.new, op.old) and groups.try_union(op.res, op.old)):
+                copies.merges.append(op)
+        elif isinstance(op, InstOp):
             for r_idx, use_idx in _tied(op):
                 u = op.operands[use_idx]
                 r = op.defs[r_idx]
                 if isinstance(r.type, RegType) and not groups.try_union(u, r):
                     copies.tied.append((op, use_idx))
-    for op in lin.ops:
-        if isinstance(op, MergeLanesOp) and isinstance(op.res.type, RegType):
-            if not (groups.try_union(op.new, op.old) and groups.try_union(op.res, op.old)):
-                raise OpError(
-                    f"cannot keep '{op.old.name_hint or 'value'}' in one register across "
-                    "this write under a narrowed EXEC (the registers it needs are taken)", op)
     for tie in lin.lane_ties:
         r = tie.op.res[tie.index]
         else_yield = tie.op.else_region.block.last_op

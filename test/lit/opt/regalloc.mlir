@@ -136,9 +136,33 @@ cdna.kernel @gfx90a {arch = "gfx90a", args = [], abi_inputs = ["kernarg_segment_
   cdna.s_endpgm
 }
 
-// Over the five kernels: the swap's two copies, and the most registers one kernel used.
+// -----
+
+// A write under a narrowed EXEC keeps the variable's other lanes (merge_lanes: old,
+// written and merged value in one register). Here the old value is read again after
+// the write, so the merge gets its own copy of it, made before EXEC is narrowed (the
+// copy must write every lane the merge keeps).
+// CHECK-LABEL: cdna.kernel @merge_copy
+// CHECK:      %v_1 = cdna.copy %v : !cdna.vgpr<[[V:v[0-9]+]]> -> !cdna.vgpr<[[C:v[0-9]+]]>
+// CHECK-NEXT: %e = cdna.s_mov_b64 %m
+// CHECK-NEXT: %w = cdna.v_add_u32 1, %v implicit(%e : exec) : (!cdna.vgpr<[[V]]>) -> !cdna.vgpr<[[C]]>
+// CHECK-NEXT: %r = cdna.merge_lanes %v_1, %w under %e : !cdna.vgpr<[[C]]>, !cdna.vgpr<[[C]]>, !cdna.exec -> !cdna.vgpr<[[C]]>
+cdna.kernel @merge_copy {arch = "gfx942", args = [], abi_inputs = ["kernarg_segment_ptr", "workitem_id", "exec"]} {
+^entry(%ka : !cdna.sgpr<2>, %tid : !cdna.vgpr<1>, %exec : !cdna.exec):
+  %v = cdna.v_mov_b32 7 implicit(%exec : exec) : () -> !cdna.vgpr<1>
+  %m = cdna.v_cmp_gt_u32_e64 %tid, 3 implicit(%exec : exec) : (!cdna.vgpr<1>) -> !cdna.sgpr<2>
+  %e = cdna.s_mov_b64 %m : (!cdna.sgpr<2>) -> !cdna.exec
+  %w = cdna.v_add_u32 1, %v implicit(%e : exec) : (!cdna.vgpr<1>) -> !cdna.vgpr<1>
+  %r = cdna.merge_lanes %v, %w under %e : !cdna.vgpr<1>, !cdna.vgpr<1>, !cdna.exec -> !cdna.vgpr<1>
+  %x = cdna.v_add_u32 %v, %r implicit(%e : exec) : (!cdna.vgpr<1>, !cdna.vgpr<1>) -> !cdna.vgpr<1>
+  cdna.global_store_dword %tid, %x, %ka implicit(%e : exec) : (!cdna.vgpr<1>, !cdna.vgpr<1>, !cdna.sgpr<2>) -> ()
+  cdna.s_endpgm
+}
+
+// Over the six kernels: the swap's two copies and the merge's one, and the most
+// registers one kernel used.
 // STATS:      regalloc-linear-scan
-// STATS-NEXT:   (S) 2 copies-inserted
+// STATS-NEXT:   (S) 3 copies-inserted
 // STATS-NEXT:   (S) 8 sgprs-used
 // STATS-NEXT:   (S) 3 vgprs-used
 // STATS-NEXT:   (S) 0 agprs-used
