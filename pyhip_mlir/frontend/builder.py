@@ -92,7 +92,7 @@ class JIT(FlowMixin):
         self.scope.defs[("exec", 0)] = (self.entry_args["exec"], 0)
         # EXEC values (and SGPR pairs holding one) known to be the launch's full mask:
         # a vector write under any other EXEC keeps the variable's other lanes
-        # (cdna.merge_lanes, see instr.emit).
+        # (cdna.merge_lanes, see instr.merge_old_lanes).
         self.full_execs: set[SSAValue] = {self.entry_args["exec"]}
         self.written_vars: set[int] = set()
         self.prologue = Scope(entry, None, "cfg", self.cfg[0])
