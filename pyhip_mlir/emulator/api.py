@@ -139,7 +139,12 @@ def assemble(asm: str, arch: str, out: Path) -> Path:
 
     src = out.with_suffix(".s")
     src.write_text(asm)
-    clang = os.environ.get("PYHIP_CLANG", "clang-22")
+    from pyhip_mlir.runtime.toolchain import ToolchainError, find_clang
+
+    try:
+        clang = find_clang().clang
+    except ToolchainError as e:
+        raise CodeObjectError(str(src), str(e)) from None
     cmd = [clang, "-x", "assembler", "-target", "amdgcn-amd-amdhsa", f"-mcpu={arch}", str(src), "-o", str(out)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
