@@ -7,7 +7,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "jit", "JitKernel", "DSLError"]
+__all__ = ["__version__", "jit", "JitKernel", "DSLError", "module"]
 
 
 def __getattr__(name: str):  # noqa: ANN202
@@ -16,4 +16,8 @@ def __getattr__(name: str):  # noqa: ANN202
         from pyhip_mlir import frontend
 
         return getattr(frontend, name)
+    if name == "module":  # @pyhip.module(path): HIP C++, assembly or code-object files
+        from pyhip_mlir.runtime.module import module
+
+        return module
     raise AttributeError(f"module 'pyhip_mlir' has no attribute {name!r}")

@@ -55,7 +55,7 @@ class EmulatedKernel:
         return self._program
 
     def __call__(self, grid: Any, block: Any, *args: Any, sanitize: bool | str | None = None,
-                 max_steps: int | None = None) -> LaunchResult:
+                 max_steps: int | None = None, lds_bytes: int = 0) -> LaunchResult:
         from pyhip_mlir.emulator.memory import GlobalMemory
         from pyhip_mlir.runtime.kernargs import pack_kernargs, pointer_value
 
@@ -74,13 +74,15 @@ class EmulatedKernel:
                 memory.register_raw(int(value))
             elif pointer_value(value) is not None:
                 memory.register(value, name=str(meta.get(".name", f"arg{i}")))
-        seg = pack_kernargs(self.info.args, args, g3, b3, segment_size=self.info.kernarg_segment_size)
+        seg = pack_kernargs(self.info.args, args, g3, b3, segment_size=self.info.kernarg_segment_size,
+                            dynamic_lds_size=lds_bytes)
         kernarg = np.zeros(max(len(seg), 1) + 256, dtype=np.uint8)
         off = (-kernarg.ctypes.data) % 256  # the kernarg segment is 16-byte (we give 256) aligned
         kernarg[off : off + len(seg)] = np.frombuffer(bytes(seg), dtype=np.uint8)
         memory.register(kernarg, name="kernarg segment")
         stats = run_batches(program, self.info.descriptor, g3, b3, int(kernarg.ctypes.data) + off, memory,
-                            lambda: Sanitizer(enabled=bool(sanitize), mode=mode), max_steps=max_steps)
+                            lambda: Sanitizer(enabled=bool(sanitize), mode=mode), max_steps=max_steps,
+                            dynamic_lds=lds_bytes)
         reports = list(stats.reports)
         reports += memory_warnings(memory, self.name)
         return LaunchResult(self.name, stats.waves, stats.wave_instructions, time.perf_counter() - t0, reports)

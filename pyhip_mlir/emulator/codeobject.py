@@ -365,6 +365,15 @@ def read_code_object(path: str | os.PathLike[str]) -> CodeObject:
         raise CodeObjectError(spath, str(e)) from None
 
 
+def parse_code_object(data: bytes, label: str = "<code object>") -> CodeObject:
+    """Like :func:`read_code_object` for bytes in memory (``label`` names it in errors;
+    :meth:`CodeObjectKernel.disassembly` needs a real file at ``label``)."""
+    try:
+        return _read(label, data)
+    except (ElfError, MsgPackError) as e:
+        raise CodeObjectError(label, str(e)) from None
+
+
 def _read(spath: str, data: bytes) -> CodeObject:
     elf = ElfFile(data)
     meta = _metadata(elf)

@@ -70,6 +70,9 @@ class RunStats:
     reports: list[Report] = field(default_factory=list)
 
 
+MAX_LDS_BYTES = 64 * 1024  # per workgroup on gfx90a/gfx942
+
+
 def run_batches(
     program: Program,
     descriptor: Any,
@@ -80,13 +83,16 @@ def run_batches(
     sanitizer_factory: Any,
     *,
     max_steps: int | None = None,
+    dynamic_lds: int = 0,
 ) -> RunStats:
-    """Run every workgroup of the grid."""
+    """Run every workgroup of the grid (``dynamic_lds``: LDS bytes added at launch)."""
     threads = block[0] * block[1] * block[2]
     if threads > 1024:
         raise ValueError(f"workgroup of {threads} work-items: the limit is 1024")
     wpg = math.ceil(threads / 64)
-    lds = int(descriptor.group_segment_fixed_size)
+    lds = int(descriptor.group_segment_fixed_size) + dynamic_lds
+    if lds > MAX_LDS_BYTES:
+        raise ValueError(f"{lds} bytes of LDS per workgroup: the limit is {MAX_LDS_BYTES}")
     private = int(descriptor.private_segment_fixed_size)
     if descriptor.uses_dynamic_stack:  # also refused by codeobject.kernel_ir, before parsing
         raise EmulationError(f"{program.kernel}: the kernel uses a dynamic stack (uses_dynamic_stack); "

@@ -7,6 +7,8 @@ allocator gives each variable one register range.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from typing import Any
 
 from xdsl.dialects.builtin import ModuleOp
@@ -16,11 +18,21 @@ from pyhip_mlir.dialects.cdna.kernel import KernelOp
 
 
 def run_pipeline(module: ModuleOp, kernel: KernelOp, tags: dict[SSAValue, Any],
-                 spec: str) -> tuple[ModuleOp, KernelOp]:
-    """Clone ``module`` and run the pass pipeline ``spec`` on the clone."""
+                 spec: str, statistics: Any = None,
+                 after_pass: Callable[[int, str, ModuleOp], None] | None = None,
+                 ) -> tuple[ModuleOp, KernelOp]:
+    """Clone ``module`` and run the pass pipeline ``spec`` on the clone.
+
+    ``statistics`` (a :class:`StatisticsCollector`) receives the passes' counters;
+    ``after_pass(index, name, module)`` sees the IR after each pass (PYHIP_DUMP_DIR).
+    """
     from pyhip_mlir.dialects.cdna import make_context
     from pyhip_mlir.transforms.regalloc.hints import set_tags
-    from pyhip_mlir.transforms.registry import parse_pipeline
+    from pyhip_mlir.transforms.registry import (
+        collect_statistics,
+        parse_pipeline,
+        running_pass,
+    )
 
     mapping: dict[SSAValue, SSAValue] = {}
     clone = module.clone(value_mapper=mapping)
@@ -35,10 +47,15 @@ def run_pipeline(module: ModuleOp, kernel: KernelOp, tags: dict[SSAValue, Any],
 
     ctx = make_context()
     engine = DiagnosticEngine(collect=True)
-    with using_engine(engine):
+    collecting = (collect_statistics(statistics) if statistics is not None
+                  else contextlib.nullcontext())  # else: the caller's collector, if any
+    with using_engine(engine), collecting:
         try:
-            for p in parse_pipeline(spec):
-                p.apply(ctx, clone)
+            for i, p in enumerate(parse_pipeline(spec)):
+                with running_pass(p.name):
+                    p.apply(ctx, clone)
+                if after_pass is not None:
+                    after_pass(i, p.name, clone)
         except ReportedError:
             errors = [d for d in engine.diagnostics if d.severity == "error"]
             if not errors:

@@ -8,8 +8,12 @@ and then every argument in the function's order::
 
     kernel([grid_x], [block_x], N, out_tensor)
 
-Until code generation lands (docs/runtime.md), a launch runs the traced IR on the
-emulator's SSA interpreter (:func:`pyhip_mlir.emulator.ssa.interpret`).
+The first launch for a set of compile-time arguments traces the function, runs the
+pass pipeline, prints the HIP C++ inline-asm source (or, with ``codegen="asm"``, the
+assembly), compiles it with clang into a code object (cached on disk, see
+frontend/build.py) and loads it on the backend (runtime/backends.py): an AMD GPU
+through HIP, or the emulator. Later launches go straight to the bound
+:class:`Launcher`. docs/runtime.md has the whole story.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import __future__
 import ast
 import inspect
 import os
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -30,8 +35,11 @@ class JitKernel:
 
     def __init__(self, fn: Callable[..., Any], *, arch: str | None = None,
                  workgroup_size: Sequence[int] | None = None, max_steps: int | None = 10_000_000,
-                 with_debug_log: bool = False):
+                 with_debug_log: bool = False, pipeline: str | None = None,
+                 codegen: str | None = None):
         self.fn = fn
+        self.pipeline = pipeline
+        self.codegen = codegen
         self.with_debug_log = with_debug_log
         self.name = fn.__name__
         self.arch = arch
@@ -56,9 +64,17 @@ class JitKernel:
         self.loc = Loc(code.co_filename, code.co_firstlineno)
         self._traced: dict[Any, Any] = {}
         self._compiled: dict[Any, Any] = {}
+        self._binaries: dict[Any, Any] = {}
+        self._launchers: dict[Any, Launcher] = {}
+        self._ct_index = [i for i, _ in self.compile_time]
+        self._rt_index = [i for i, _, _ in self.runtime]
 
     def _arch(self) -> str:
-        return self.arch or os.environ.get("PYHIP_ARCH", "gfx942")
+        if self.arch:
+            return self.arch
+        from pyhip_mlir.runtime.backends import default_arch
+
+        return default_arch()
 
     def split(self, args: Sequence[Any]) -> tuple[tuple[Any, ...], list[Any]]:
         if len(args) != len(self.params):
@@ -130,32 +146,145 @@ class JitKernel:
         Printer(stream=out, print_debuginfo=debuginfo).print_op(module)
         return out.getvalue() + "\n"
 
-    def __call__(self, grid: Any, block: Any, *args: Any) -> Any:
-        ct, rt = self.split(args)
-        if self.workgroup_size is not None:
-            from pyhip_mlir.emulator.dispatch import dims3
+    def __call__(self, grid: Any, block: Any, *args: Any, stream: Any = None,
+                 lds_bytes: int = 0) -> Any:
+        """Launch: ``grid`` in workgroups and ``block`` in work-items (1 to 3 dims each),
+        then every argument in the function's order. ``stream``: a HIP stream (handle
+        or torch stream; default torch's current stream), ``lds_bytes``: dynamic LDS."""
+        if len(args) != len(self.params):
+            self.split(args)  # raises the arity error
+        if self.with_debug_log:
+            return self._debug_log_call(grid, block, args)
+        ct = tuple([args[i] for i in self._ct_index])
+        try:
+            launcher = self._launchers.get(ct)
+        except TypeError:  # an unhashable compile-time argument
+            launcher = self._launchers.get(repr(ct))
+        rt = [args[i] for i in self._rt_index]
+        if launcher is None:
+            if self._emu_mode() == "ssa" and _backend_name() == "emu":
+                return self._ssa_call(ct, grid, block, rt)  # no code object needed
+            launcher = self._launcher(ct)
+        if launcher.emu:
+            return self._emu_call(launcher, ct, grid, block, rt, lds_bytes)
+        return launcher(grid, block, rt, stream, lds_bytes)
 
-            if dims3("block", block) != dims3("block", self.workgroup_size):
-                raise ValueError(f"{self.name} was compiled for workgroup_size "
-                                 f"{list(self.workgroup_size)}, launched with block {block}")
+    def _debug_log_call(self, grid: Any, block: Any, args: tuple[Any, ...]) -> Any:
+        """Kernels with ``J.debug_log`` run on the SSA interpreter; the launch returns
+        the records the hidden last argument collected."""
+        from pyhip_mlir.emulator.ssa import interpret
+        from pyhip_mlir.frontend import debuglog
+
+        ct, rt = self.split(args)
+        _, kernel, J = self.trace(*ct)
+        buf = debuglog.new_buffer()
+        interpret(kernel, grid, block, *rt, buf, max_steps=self.max_steps)
+        return debuglog.parse(J.debug_logs, buf)
+
+    def _launcher(self, ct: tuple[Any, ...]) -> Launcher:
+        from pyhip_mlir.runtime.backends import get_backend
+
+        binary = self.binary(*ct)
+        backend = get_backend()
+        launcher = Launcher(self, binary, backend)
+        try:
+            self._launchers[ct] = launcher
+        except TypeError:
+            self._launchers[repr(ct)] = launcher
+        return launcher
+
+    def binary(self, *compile_args: Any) -> Any:
+        """The built kernel (:class:`KernelBinary`: code object, metadata, report)."""
+        from pyhip_mlir.frontend.build import build_binary
+
+        if len(compile_args) != len(self.compile_time):
+            self.trace(*compile_args)  # raises the arity error
+        key = (self._key(compile_args), self._pipeline(), self._codegen())
+        hit = self._binaries.get(key)
+        if hit is not None:
+            return hit
+        t0 = time.perf_counter()
+        module, kernel, J = self.trace(*compile_args)
+        t1 = time.perf_counter()
+        try:
+            binary = build_binary(module, kernel, J.tags, arch=self._arch(),
+                                  pipeline=self._pipeline(), codegen=self._codegen(),
+                                  trace_seconds=t1 - t0)
+        except Exception as e:
+            from pyhip_mlir.frontend.compile import pass_error
+
+            converted = pass_error(e)
+            if converted is e:
+                raise
+            raise converted.with_traceback(None) from None
+        from pyhip_mlir.runtime.binary import with_arg_types
+
+        binary = with_arg_types(binary, [(n, t) for _, n, t in self.runtime])
+        self._binaries[key] = binary
+        return binary
+
+    def asm(self, *compile_args: Any) -> str:
+        """The kernel's assembly after the pass pipeline (what the code object holds)."""
+        return str(self.binary(*compile_args).report["asm"])
+
+    def hip_source(self, *compile_args: Any) -> str:
+        """The HIP C++ translation unit with the kernel body as inline asm."""
+        return str(self.binary(*compile_args).report["hip_source"])
+
+    def stats(self, *compile_args: Any) -> KernelStats:
+        """Registers, LDS, occupancy, inserted wait states/copies, instruction count."""
+        b = self.binary(*compile_args)
+        return KernelStats(self.name, b.arch, b.report)
+
+    def _pipeline(self) -> str:
+        if self.pipeline is not None:
+            return self.pipeline
+        from pyhip_mlir.transforms.registry import default_pipeline
+
+        off = os.environ.get("PYHIP_DISABLE_PASSES", "")
+        return default_pipeline(tuple(p.strip() for p in off.split(",") if p.strip()))
+
+    def _codegen(self) -> str:
+        return self.codegen or os.environ.get("PYHIP_CODEGEN", "hip")
+
+    def _emu_call(self, launcher: Launcher, ct: tuple[Any, ...], grid: Any, block: Any,
+                  rt: list[Any], lds_bytes: int) -> Any:
+        """The emulator backend: PYHIP_EMU picks the code object (``machine``, the
+        default), the SSA interpreter on the traced IR (``ssa``) or both, compared."""
+        mode = self._emu_mode()
+        if mode == "machine":
+            return launcher(grid, block, rt, None, lds_bytes)
         _, kernel, J = self.trace(*ct)
         from pyhip_mlir.emulator.ssa import interpret
 
-        if self.with_debug_log:  # the hidden last argument; the launch returns the records
-            from pyhip_mlir.frontend import debuglog
-
-            buf = debuglog.new_buffer()
-            interpret(kernel, grid, block, *rt, buf, max_steps=self.max_steps)
-            return debuglog.parse(J.debug_logs, buf)
-        mode = self._emu_mode()
         if mode == "ssa":
-            return interpret(kernel, grid, block, *rt, max_steps=self.max_steps)
-        if mode == "both":
-            return self._run_both(kernel, ct, grid, block, rt)
-        return self._run_machine(ct, grid, block, rt)
+            launcher.check(grid, block, rt)
+            return self._ssa_call(ct, grid, block, rt)
+        copies = [_copy_array(a) for a in rt]
+        interpret(kernel, grid, block, *[c if c is not None else a for c, a in zip(copies, rt, strict=True)],
+                  max_steps=self.max_steps)
+        res = launcher(grid, block, rt, None, lds_bytes)
+        for i, (c, a) in enumerate(zip(copies, rt, strict=True)):
+            if c is not None and not _same_bytes(c, a):
+                name = self.runtime[i][1]
+                raise AssertionError(f"{self.name}: argument '{name}' differs between the SSA "
+                                     "interpreter and the compiled kernel on the machine emulator")
+        return res
+
+    def _ssa_call(self, ct: tuple[Any, ...], grid: Any, block: Any, rt: list[Any]) -> Any:
+        from pyhip_mlir.emulator.ssa import interpret
+
+        if self.workgroup_size is not None:
+            from pyhip_mlir.runtime.launcher import dims3
+
+            if dims3("block", block) != self.workgroup_size:
+                raise ValueError(f"{self.name} was compiled for workgroup_size "
+                                 f"{list(self.workgroup_size)}, launched with block {block}")
+        _, kernel, _ = self.trace(*ct)
+        return interpret(kernel, grid, block, *rt, max_steps=self.max_steps)
 
     def _emu_mode(self) -> str:
-        mode = os.environ.get("PYHIP_EMU", "ssa")
+        mode = os.environ.get("PYHIP_EMU", "machine")
         if mode not in ("ssa", "machine", "both"):
             raise ValueError(f"PYHIP_EMU={mode!r}: expected ssa, machine or both")
         return mode
@@ -163,12 +292,8 @@ class JitKernel:
     def compiled(self, *compile_args: Any, pipeline: str | None = None) -> Any:
         """(module, kernel) after the pass pipeline (default: the JIT's), cached."""
         from pyhip_mlir.frontend.compile import pass_error, run_pipeline
-        from pyhip_mlir.transforms.registry import default_pipeline
 
-        if pipeline is None:
-            off = os.environ.get("PYHIP_DISABLE_PASSES", "")
-            pipeline = default_pipeline(tuple(p.strip() for p in off.split(",") if p.strip()))
-        spec = pipeline
+        spec = pipeline if pipeline is not None else self._pipeline()
         key = (self._key(compile_args), spec)
         hit = self._compiled.get(key)
         if hit is None:
@@ -183,27 +308,99 @@ class JitKernel:
             self._compiled[key] = hit
         return hit
 
-    def _run_machine(self, ct: tuple[Any, ...], grid: Any, block: Any, rt: list[Any]) -> Any:
-        from pyhip_mlir.emulator.api import launch
 
-        _, kernel = self.compiled(*ct)
-        return launch(kernel, grid, block, *rt, max_steps=self.max_steps)
+class Launcher:
+    """One built kernel bound to a backend: the per-call path (see runtime/launcher.py)."""
 
-    def _run_both(self, kernel: Any, ct: tuple[Any, ...], grid: Any, block: Any, rt: list[Any]) -> Any:
-        """Run the SSA interpreter on copies of the arrays and the machine emulator on the
-        arrays themselves; any difference in what they write is an error."""
-        from pyhip_mlir.emulator.ssa import interpret
+    __slots__ = ("name", "backend", "handle", "packer", "workgroup_size", "emu", "max_steps",
+                 "binary")
 
-        copies = [_copy_array(a) for a in rt]
-        interpret(kernel, grid, block, *[c if c is not None else a for c, a in zip(copies, rt, strict=True)],
-                  max_steps=self.max_steps)
-        res = self._run_machine(ct, grid, block, rt)
-        for i, (c, a) in enumerate(zip(copies, rt, strict=True)):
-            if c is not None and not _same_bytes(c, a):
-                name = self.runtime[i][1]
-                raise AssertionError(f"{self.name}: argument '{name}' differs between the SSA "
-                                     "interpreter and the compiled kernel on the machine emulator")
-        return res
+    def __init__(self, jk: JitKernel, binary: Any, backend: Any):
+        from pyhip_mlir.runtime.launcher import Packer
+
+        self.name = jk.name
+        self.binary = binary
+        self.backend = backend
+        self.emu = backend.name == "emu"
+        self.max_steps = jk.max_steps
+        self.workgroup_size = jk.workgroup_size
+        self.packer = Packer(binary.args, binary.kernarg_size, backend.device, jk.name)
+        self.handle = backend.load(binary)
+        if self.emu:
+            _locate_body(self.handle, binary)
+
+    def check(self, grid: Any, block: Any, rt: list[Any]) -> tuple[Any, Any]:
+        from pyhip_mlir.runtime.launcher import dims3
+
+        g, b = dims3("grid", grid), dims3("block", block)
+        if self.workgroup_size is not None and b != self.workgroup_size:
+            raise ValueError(f"{self.name} was compiled for workgroup_size "
+                             f"{list(self.workgroup_size)}, launched with block {list(block)}")
+        self.packer.values(rt)
+        return g, b
+
+    def __call__(self, grid: Any, block: Any, rt: list[Any], stream: Any, lds_bytes: int) -> Any:
+        from pyhip_mlir.runtime.launcher import dims3
+
+        g, b = dims3("grid", grid), dims3("block", block)
+        if self.workgroup_size is not None and b != self.workgroup_size:
+            raise ValueError(f"{self.name} was compiled for workgroup_size "
+                             f"{list(self.workgroup_size)}, launched with block {list(block)}")
+        if self.emu:
+            self.packer.values(rt)
+            return self.handle(g, b, *rt, lds_bytes=lds_bytes, max_steps=self.max_steps)
+        return self.backend.launch(self.handle, g, b, rt, self.packer, stream, lds_bytes)
+
+
+def _locate_body(kernel: Any, binary: Any) -> None:
+    """Point the emulated instructions of the kernel body at the user's source lines
+    (the body follows clang's prologue and its ``s_nop 4`` on the HIP path)."""
+    locs = binary.report.get("body_locations") or []
+    instrs = kernel.program.instrs
+    start = 0
+    if binary.report.get("codegen") == "hip":
+        start = next((i + 1 for i, ins in enumerate(instrs)
+                      if ins.mnemonic == "s_nop" and "4" in ins.text), len(instrs))
+    if start + len(locs) > len(instrs):
+        return
+    for ins, loc in zip(instrs[start:start + len(locs)], locs, strict=True):
+        if loc:
+            ins.loc = loc
+
+
+class KernelStats:
+    """``kernel.stats(...)``: the build's figures; ``print()`` shows them as a table."""
+
+    def __init__(self, name: str, arch: str, report: dict[str, Any]):
+        self.name = name
+        self.arch = arch
+        self.report = report
+
+    def __getitem__(self, key: str) -> Any:
+        return self.report[key]
+
+    def as_dict(self) -> dict[str, Any]:
+        keys = ("sgprs", "vgprs", "agprs", "lds_bytes", "waves_per_simd", "instructions",
+                "wait_states_added", "nops_inserted", "copies_inserted", "sgpr_spills",
+                "vgpr_spills", "code_bytes")
+        return {k: self.report.get(k) for k in keys}
+
+    def __str__(self) -> str:
+        rows = [("kernel", f"{self.name} ({self.arch}, {self.report.get('codegen')})")]
+        rows += [(k.replace("_", " "), str(v)) for k, v in self.as_dict().items()]
+        secs = self.report.get("seconds") or {}
+        if secs:
+            rows.append(("build seconds", ", ".join(f"{k} {v:.3f}" for k, v in secs.items())))
+        width = max(len(k) for k, _ in rows)
+        return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
+
+    __repr__ = __str__
+
+
+def _backend_name() -> str:
+    from pyhip_mlir.runtime.backends import backend_name
+
+    return backend_name()
 
 
 def _copy_array(a: Any) -> Any:
@@ -247,7 +444,10 @@ class jit:  # noqa: N801 (pyhip's spelling)
 
     def __init__(self, arch: str | None = None, workgroup_size: Sequence[int] | None = None,
                  max_steps: int | None = 10_000_000, with_debug_log: bool = False,
+                 pipeline: str | None = None, codegen: str | None = None,
                  **_pyhip_options: Any):
+        self.pipeline = pipeline
+        self.codegen = codegen
         self.arch = arch
         self.with_debug_log = with_debug_log
         self.workgroup_size = workgroup_size
@@ -255,4 +455,5 @@ class jit:  # noqa: N801 (pyhip's spelling)
 
     def __call__(self, fn: Callable[..., Any]) -> JitKernel:
         return JitKernel(fn, arch=self.arch, workgroup_size=self.workgroup_size,
-                         max_steps=self.max_steps, with_debug_log=self.with_debug_log)
+                         max_steps=self.max_steps, with_debug_log=self.with_debug_log,
+                         pipeline=self.pipeline, codegen=self.codegen)

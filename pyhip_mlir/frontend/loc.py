@@ -16,8 +16,10 @@ import re
 import sys
 from functools import cache
 from types import CodeType
+from typing import TYPE_CHECKING, Any
 
-from xdsl.dialects.builtin import FileLineColLoc, IntAttr, StringAttr
+if TYPE_CHECKING:
+    from xdsl.dialects.builtin import FileLineColLoc
 
 _FRONTEND_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _SKIP_FILES = frozenset({os.path.abspath(contextlib.__file__)})
@@ -26,12 +28,22 @@ _SKIP_FILES = frozenset({os.path.abspath(contextlib.__file__)})
 class Loc:
     """A user source line (interned: one object per file:line, compared by identity)."""
 
-    __slots__ = ("file", "line", "attr")
+    __slots__ = ("file", "line", "_attr")
 
     def __init__(self, file: str, line: int):
         self.file = file
         self.line = line
-        self.attr = FileLineColLoc(StringAttr(file), IntAttr(line), IntAttr(1))
+        self._attr: Any = None
+
+    @property
+    def attr(self) -> Any:
+        """The xDSL location attribute (made on first use: importing the DSL's error
+        types must not import xDSL, so a cache hit never does)."""
+        if self._attr is None:
+            from xdsl.dialects.builtin import FileLineColLoc, IntAttr, StringAttr
+
+            self._attr = FileLineColLoc(StringAttr(self.file), IntAttr(self.line), IntAttr(1))
+        return self._attr
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
