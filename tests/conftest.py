@@ -12,6 +12,12 @@ import pytest
 # emulator (whose sanitizer checks waits and hazards); any difference in the memory
 # they write fails the test. PYHIP_EMU=ssa runs the interpreter only.
 os.environ.setdefault("PYHIP_EMU", "both")
+# Code objects the tests build go to a cache of their own, shared by the run's workers
+# and removed with the system's temporary files, never into the user's ~/.pyhip.
+if "PYHIP_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["PYHIP_CACHE_DIR"] = tempfile.mkdtemp(prefix="pyhip-test-cache-")
 
 ISA_PROBE_KEY = pytest.StashKey[dict[str, dict[str, int]]]()
 

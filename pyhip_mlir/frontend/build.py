@@ -158,7 +158,8 @@ def compile_traced(module: Any, kernel: Any, tags: Any, *, arch: str, pipeline: 
 
 
 def build_binary(module: Any, kernel: Any, tags: Any, *, arch: str, pipeline: str,
-                 codegen: str, trace_seconds: float = 0.0) -> KernelBinary:
+                 codegen: str, trace_seconds: float = 0.0, fn: Any = None,
+                 manifest: str | None = None) -> KernelBinary:
     """The kernel's binary from the cache, or built and stored."""
     from pyhip_mlir.runtime.cache import Entry, cache_key
 
@@ -180,6 +181,8 @@ def build_binary(module: Any, kernel: Any, tags: Any, *, arch: str, pipeline: st
         entry = shared_cache().get_or_build(key, build)
     binary = KernelBinary.from_json(entry.metadata, entry.code_object)
     binary.report["cache_key"] = key
+    if fn is not None:
+        write_manifest(manifest, fn, module, key)
     return binary
 
 
@@ -191,7 +194,8 @@ def shared_cache() -> Any:
     global _CACHE
     from pyhip_mlir.runtime.cache import CodeObjectCache
 
-    if _CACHE is None or _CACHE.directory != _cache_dir():
+    if (_CACHE is None or _CACHE.directory != _cache_dir()
+            or _CACHE.disk != (os.environ.get("PYHIP_CACHE", "1") not in ("0", "off", "false"))):
         _CACHE = CodeObjectCache()
     return _CACHE
 
@@ -200,3 +204,130 @@ def _cache_dir() -> Any:
     from pyhip_mlir.runtime.cache import cache_dir
 
     return cache_dir()
+
+
+# --- the fresh-process path: a manifest maps the kernel's Python identity to its key ---
+#
+# The real key needs the traced IR, and tracing needs xDSL (~0.5 s to import). A
+# manifest entry, keyed by what is known before tracing (the function, the repr of
+# its compile-time arguments, arch, pipeline, codegen, the compiler's identity and
+# pyhip's fingerprint), records the real key and the source files the trace read:
+# the kernel's file, every file an op's location names, and the files of functions
+# and modules reachable from the kernel's globals. A lookup re-hashes those files; if
+# all match, the code object is loaded without tracing. Anything else (a changed file,
+# a compile-time argument whose repr is not stable) falls back to tracing.
+
+
+def _file_sha(path: str) -> str | None:
+    import hashlib
+
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return None
+
+
+def manifest_key(fn: Any, compile_args: tuple[Any, ...], arch: str, pipeline: str,
+                 codegen: str) -> str | None:
+    from pyhip_mlir.runtime.cache import cache_key
+    from pyhip_mlir.runtime.toolchain import toolchain_identity
+
+    ct = repr(compile_args)
+    if " at 0x" in ct or "object at" in ct:
+        return None  # an address in the repr: not the same value in another process
+    return cache_key({
+        "kind": "jit-manifest", "function": f"{fn.__module__}.{fn.__qualname__}",
+        "file": fn.__code__.co_filename, "compile_args": ct, "arch": arch,
+        "pipeline": pipeline, "codegen": codegen, "toolchain": toolchain_identity(),
+        "pyhip": pyhip_fingerprint(),
+    })
+
+
+def _user_file(path: str | None) -> bool:
+    import sys
+
+    import pyhip_mlir
+
+    if not path or not os.path.isfile(path):
+        return False
+    path = os.path.abspath(path)
+    skip = {os.path.dirname(os.path.abspath(pyhip_mlir.__file__)), sys.prefix, sys.base_prefix}
+    return not any(path.startswith(s + os.sep) for s in skip)
+
+
+def _reachable_files(fn: Any, depth: int = 3) -> set[str]:
+    """Files of the functions and modules a function's globals lead to."""
+    import types
+
+    out: set[str] = set()
+    seen: set[int] = set()
+
+    def code_names(code: types.CodeType) -> set[str]:
+        names = set(code.co_names)
+        for c in code.co_consts:
+            if isinstance(c, types.CodeType):
+                names |= code_names(c)
+        return names
+
+    def visit(f: Any, d: int) -> None:
+        if id(f) in seen or d < 0:
+            return
+        seen.add(id(f))
+        code = getattr(f, "__code__", None)
+        if code is None:
+            return
+        if _user_file(code.co_filename):
+            out.add(os.path.abspath(code.co_filename))
+        g = getattr(f, "__globals__", {})
+        for name in code_names(code):
+            obj = g.get(name)
+            if isinstance(obj, types.ModuleType):
+                if _user_file(getattr(obj, "__file__", None)):
+                    out.add(os.path.abspath(obj.__file__))  # type: ignore[arg-type]
+            elif isinstance(obj, types.FunctionType):
+                visit(obj, d - 1)
+            elif hasattr(obj, "fn") and isinstance(getattr(obj, "fn", None), types.FunctionType):
+                visit(obj.fn, d - 1)  # another @jit kernel or wrapper
+
+    visit(fn, depth)
+    return out
+
+
+def _op_files(module: Any) -> set[str]:
+    from xdsl.dialects.builtin import FileLineColLoc
+
+    files = {op.location.filename.data for op in module.walk()
+             if isinstance(op.location, FileLineColLoc)}
+    return {os.path.abspath(f) for f in files if _user_file(f)}
+
+
+def write_manifest(mkey: str | None, fn: Any, module: Any, key: str) -> None:
+    from pyhip_mlir.runtime.cache import Entry
+
+    if mkey is None:
+        return
+    files = _reachable_files(fn) | _op_files(module)
+    if _user_file(fn.__code__.co_filename):
+        files.add(os.path.abspath(fn.__code__.co_filename))
+    deps = {f: _file_sha(f) for f in sorted(files)}
+    shared_cache().put(mkey, Entry(b"", {"key": key, "deps": deps}))
+
+
+def binary_from_manifest(mkey: str | None) -> KernelBinary | None:
+    """The cached binary the manifest points at, if every recorded file is unchanged."""
+    if mkey is None or os.environ.get("PYHIP_DUMP_DIR"):
+        return None
+    cache = shared_cache()
+    man = cache.get(mkey)
+    if man is None:
+        return None
+    deps = man.metadata.get("deps") or {}
+    if any(_file_sha(f) != sha for f, sha in deps.items()):
+        return None
+    entry = cache.get(str(man.metadata.get("key")))
+    if entry is None:
+        return None
+    binary = KernelBinary.from_json(entry.metadata, entry.code_object)
+    binary.report["cache_key"] = man.metadata.get("key")
+    return binary

@@ -183,10 +183,14 @@ class JitKernel:
 
     def _launcher(self, ct: tuple[Any, ...]) -> Launcher:
         from pyhip_mlir.runtime.backends import get_backend
+        from pyhip_mlir.runtime.hip import HipError
 
-        binary = self.binary(*ct)
-        backend = get_backend()
-        launcher = Launcher(self, binary, backend)
+        try:
+            binary = self.binary(*ct)
+            backend = get_backend()
+            launcher = Launcher(self, binary, backend)
+        except HipError as e:  # no GPU, a code object the runtime refuses: not our crash
+            raise e.with_traceback(None) from None
         try:
             self._launchers[ct] = launcher
         except TypeError:
@@ -203,13 +207,22 @@ class JitKernel:
         hit = self._binaries.get(key)
         if hit is not None:
             return hit
+        from pyhip_mlir.frontend.build import binary_from_manifest, manifest_key
+        from pyhip_mlir.runtime.binary import with_arg_types
+
+        mkey = manifest_key(self.fn, compile_args, self._arch(), self._pipeline(), self._codegen())
+        binary = binary_from_manifest(mkey)  # a fresh process: no tracing, no xDSL
+        if binary is not None:
+            binary = with_arg_types(binary, [(n, t) for _, n, t in self.runtime])
+            self._binaries[key] = binary
+            return binary
         t0 = time.perf_counter()
         module, kernel, J = self.trace(*compile_args)
         t1 = time.perf_counter()
         try:
             binary = build_binary(module, kernel, J.tags, arch=self._arch(),
                                   pipeline=self._pipeline(), codegen=self._codegen(),
-                                  trace_seconds=t1 - t0)
+                                  trace_seconds=t1 - t0, fn=self.fn, manifest=mkey)
         except Exception as e:
             from pyhip_mlir.frontend.compile import pass_error
 
@@ -217,8 +230,6 @@ class JitKernel:
             if converted is e:
                 raise
             raise converted.with_traceback(None) from None
-        from pyhip_mlir.runtime.binary import with_arg_types
-
         binary = with_arg_types(binary, [(n, t) for _, n, t in self.runtime])
         self._binaries[key] = binary
         return binary

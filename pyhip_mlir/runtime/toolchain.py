@@ -95,3 +95,25 @@ def find_clang() -> Toolchain:
     """The compiler to use, probed once per process and environment."""
     return _find(os.environ.get("PYHIP_CLANG") or None, os.environ.get("ROCM_PATH", "/opt/rocm"),
                  os.environ.get("PATH", os.defpath))
+
+
+def toolchain_identity() -> str:
+    """Which clang :func:`find_clang` would look at first, as path:mtime:size, found
+    without running anything (a fresh process's cache lookup cannot afford the
+    probe). It changes when the compiler is replaced or upgraded in place."""
+    override = os.environ.get("PYHIP_CLANG") or None
+    path_env = os.environ.get("PATH", os.defpath)
+    candidates: list[str | None] = []
+    if override:
+        candidates.append(shutil.which(override, path=path_env) or override)
+    else:
+        rocm = os.path.join(os.environ.get("ROCM_PATH", "/opt/rocm"), "llvm", "bin", "clang")
+        candidates.append(rocm)
+        candidates += [shutil.which(f"clang-{n}", path=path_env) for n in SYSTEM_VERSIONS]
+        candidates.append(shutil.which("clang", path=path_env))
+    for c in candidates:
+        if c and os.path.isfile(c):
+            real = os.path.realpath(c)
+            st = os.stat(real)
+            return f"{real}:{st.st_mtime_ns}:{st.st_size}"
+    return "none"
