@@ -175,11 +175,20 @@ class _NullBackend:
                stream: object, lds_bytes: int) -> None:
         packer.pack_into_buffer(args)  # type: ignore[attr-defined]
 
+    def entry(self, handle: object, packer: object) -> tuple[object, object]:
+        import ctypes
+
+        size = packer.struct.size  # type: ignore[attr-defined]
+
+        def entry(g: object, b: object, buf: object, state: object, stream: object,
+                  lds_bytes: int) -> None:
+            return None
+
+        return entry, lambda: (ctypes.create_string_buffer(max(size, 1)), None)
+
 
 def launch_overhead(tmp: Path, n: int = 200_000) -> tuple[float, float]:
     import ctypes
-
-    import numpy as np
 
     mod = _kernels_module(tmp)
     from pyhip_mlir.frontend.jit import Launcher
@@ -187,8 +196,10 @@ def launch_overhead(tmp: Path, n: int = 200_000) -> tuple[float, float]:
     k = mod.four_args  # type: ignore[attr-defined]
     binary = k.binary()
     k._launchers[()] = Launcher(k, binary, _NullBackend())
-    a = np.zeros(16, np.int32)
-    b = np.zeros(16, np.int32)
+    import torch
+
+    a = torch.zeros(16, dtype=torch.int32)
+    b = torch.zeros(16, dtype=torch.int32)
     grid, block = [4], [256]
     for _ in range(1000):
         k(grid, block, a, b, 3, 1.5)

@@ -126,3 +126,54 @@ def test_jit_launch_errors_and_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not errors
     for i, o in enumerate(outs):
         assert (o == i + 1).all()
+
+
+def _fast(packer: Packer, wg: tuple[int, int, int] | None = None) -> tuple[object, list]:
+    """The generated launch function with an entry that records what it was given."""
+    import ctypes
+
+    from pyhip_mlir.runtime.launcher import compile_launch
+
+    seen: list = []
+
+    def entry(g: object, b: object, buf: object, state: object, stream: object, lds: int) -> None:
+        seen.append((g, b, bytes(buf)[:packer.struct.size], stream, lds))
+
+    return compile_launch(packer, entry, lambda: (ctypes.create_string_buffer(packer.struct.size),
+                                                 None), wg, "sig"), seen
+
+
+def test_generated_launch_packs_the_same_bytes(sig_packer: Packer) -> None:
+    launch, seen = _fast(sig_packer)
+    a, b = torch.zeros(4), np.zeros(4, np.int32)
+    vals = [a, -3, -300, 2.5, b, 4_000_000_000, -(1 << 40), 1.5, 0.25]
+    launch([2, 3], (64,), vals, 77, 128)
+    assert seen == [((2, 3, 1), (64, 1, 1), sig_packer.pack(vals), 77, 128)]
+    launch(5, [64], [a, np.int8(1), True, 1, 1 << 20, 0, 0, 0, 0], None, 0)  # exact types not needed
+    assert len(seen) == 2
+
+
+@pytest.mark.parametrize("pos, value, message", [
+    (0, 3.5, "argument 0 'a': expected a pointer"),
+    (0, torch.zeros(4)[1:].view(torch.int8)[1:], "argument 0 'a': address .* is not 4-byte aligned"),
+    (1, 200, "argument 1 'c': 200 is out of range for char"),
+    (3, 1e300, "argument 3 'd'"),
+    (5, -1, "argument 5 'u': -1 is out of range for unsigned int"),
+    (8, 1e10, "argument 8 'f16': .*out of range"),
+])
+def test_generated_launch_reports_bad_arguments(sig_packer: Packer, pos: int, value: object,
+                                                message: str) -> None:
+    launch, seen = _fast(sig_packer)
+    vals: list[object] = [torch.zeros(1), 0, 0, 0.0, np.zeros(1, np.int32), 0, 0, 0.0, 0.0]
+    vals[pos] = value
+    if pos == 3:  # a double holds 1e300: no error, packed as is
+        launch([1], [64], vals, None, 0)
+        assert struct.unpack_from("<d", seen[0][2], sig_packer.explicit[3][".offset"])[0] == 1e300
+        return
+    with pytest.raises(KernelArgError, match=message):
+        launch([1], [64], vals, None, 0)
+    assert not seen
+    with pytest.raises(KernelArgError, match="takes 9 argument"):
+        launch([1], [64], vals[:3], None, 0)
+    with pytest.raises(KernelArgError, match="block"):
+        launch([1], [0], vals, None, 0)

@@ -67,6 +67,7 @@ class JitKernel:
         self._binaries: dict[Any, Any] = {}
         self._launchers: dict[Any, Launcher] = {}
         self._ct_index = [i for i, _ in self.compile_time]
+        self._no_ct = not self.compile_time and not with_debug_log
         self._rt_index = [i for i, _, _ in self.runtime]
 
     def _arch(self) -> str:
@@ -151,6 +152,10 @@ class JitKernel:
         """Launch: ``grid`` in workgroups and ``block`` in work-items (1 to 3 dims each),
         then every argument in the function's order. ``stream``: a HIP stream (handle
         or torch stream; default torch's current stream), ``lds_bytes``: dynamic LDS."""
+        if self._no_ct:
+            launcher = self._launchers.get(())
+            if launcher is not None and launcher.fast is not None:
+                return launcher.fast(grid, block, args, stream, lds_bytes)
         if len(args) != len(self.params):
             self.split(args)  # raises the arity error
         if self.with_debug_log:
@@ -167,6 +172,8 @@ class JitKernel:
             launcher = self._launcher(ct)
         if launcher.emu:
             return self._emu_call(launcher, ct, grid, block, rt, lds_bytes)
+        if launcher.fast is not None:
+            return launcher.fast(grid, block, rt, stream, lds_bytes)
         return launcher(grid, block, rt, stream, lds_bytes)
 
     def _debug_log_call(self, grid: Any, block: Any, args: tuple[Any, ...]) -> Any:
@@ -324,7 +331,7 @@ class Launcher:
     """One built kernel bound to a backend: the per-call path (see runtime/launcher.py)."""
 
     __slots__ = ("name", "backend", "handle", "packer", "workgroup_size", "emu", "max_steps",
-                 "binary")
+                 "binary", "fast")
 
     def __init__(self, jk: JitKernel, binary: Any, backend: Any):
         from pyhip_mlir.runtime.launcher import Packer
@@ -337,8 +344,14 @@ class Launcher:
         self.workgroup_size = jk.workgroup_size
         self.packer = Packer(binary.args, binary.kernarg_size, backend.device, jk.name)
         self.handle = backend.load(binary)
+        self.fast = None  # the generated launch function (GPU backends, no hidden args)
         if self.emu:
             _locate_body(self.handle, binary)
+        elif hasattr(backend, "entry") and not self.packer.has_hidden:
+            from pyhip_mlir.runtime.launcher import compile_launch
+
+            entry, new_state = backend.entry(self.handle, self.packer)
+            self.fast = compile_launch(self.packer, entry, new_state, self.workgroup_size, self.name)
 
     def check(self, grid: Any, block: Any, rt: list[Any]) -> tuple[Any, Any]:
         from pyhip_mlir.runtime.launcher import dims3

@@ -91,6 +91,32 @@ class HipBackend:
         handle.launch(grid, block, kernarg, stream=stream, shared_mem_bytes=lds_bytes)
         return None
 
+    def entry(self, handle: Any, packer: Packer) -> tuple[Any, Any]:
+        """(entry, new_state) for :func:`compile_launch`: the raw ctypes launch and a
+        per-thread kernarg buffer with its ``extra`` array."""
+        import ctypes
+        import sys
+
+        hip = self._hip
+        raw, fh, rt, name = handle._launch, handle.handle, handle.module.rt, handle.name
+        size = packer.struct.size
+        torch = sys.modules.get("torch")
+        torch_rocm = torch is not None and bool(getattr(getattr(torch, "version", None), "hip", None))
+
+        def new_state() -> tuple[Any, Any]:
+            buf = ctypes.create_string_buffer(max(size, 1))
+            size_c = ctypes.c_size_t(size)
+            extra = (ctypes.c_void_p * 5)(1, ctypes.addressof(buf), 2, ctypes.addressof(size_c), 3)
+            return buf, (extra, size_c)
+
+        def entry(g: Any, b: Any, buf: Any, state: Any, stream: Any, lds_bytes: int) -> None:
+            s = 0 if stream is None and not torch_rocm else hip.stream_handle(stream)
+            code = raw(fh, g[0], g[1], g[2], b[0], b[1], b[2], lds_bytes, s, None, state[0])
+            if code:
+                raise rt.error(f"hipModuleLaunchKernel({name!r})", code)
+
+        return entry, new_state
+
 
 _lock = threading.Lock()
 _instances: dict[str, Backend] = {}

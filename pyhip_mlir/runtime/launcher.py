@@ -34,7 +34,7 @@ from pyhip_mlir.runtime.kernargs import (
 Converter = Callable[[object], object]
 _INT_FORMATS = {(1, "i"): "b", (1, "u"): "B", (1, "b"): "B", (2, "i"): "h", (2, "u"): "H",
                 (4, "i"): "i", (4, "u"): "I", (8, "i"): "q", (8, "u"): "Q"}
-_FLOAT_FORMATS = {(2, "f"): "e", (4, "f"): "f", (8, "f"): "d"}
+_FLOAT_FORMATS = {(4, "f"): "f", (8, "f"): "d"}  # f16/bf16 go through _pack_by_value
 
 
 def dims3(what: str, dims: object) -> tuple[int, int, int]:
@@ -98,6 +98,8 @@ def _pointer_converter(name: str, pos: int, type_name: str | None, device: str) 
                                  f"{type_name} requires", name, pos)
         return p
 
+    convert.kind = "pointer"  # type: ignore[attr-defined]
+    convert.align = align  # type: ignore[attr-defined]
     return convert
 
 
@@ -119,19 +121,25 @@ def _int_converter(name: str, pos: int, size: int, kind: str, tname: str) -> Con
             raise KernelArgError(f"{value} is out of range for {tname} ({lo}..{hi})", name, pos)
         return value  # type: ignore[return-value]
 
+    convert.kind = "int"  # type: ignore[attr-defined]
+    convert.bounds = (lo, hi)  # type: ignore[attr-defined]
     return convert
 
 
-def _float_converter(name: str, pos: int, tname: str) -> Converter:
+def _float_converter(name: str, pos: int, tname: str, fmt: str) -> Converter:
     def convert(value: object) -> float:
-        if type(value) is float:
-            return value
         try:
-            return float(value)  # type: ignore[arg-type]
+            f = value if type(value) is float else float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise KernelArgError(f"expected a number for {tname}, got {type(value).__name__}",
                                  name, pos) from None
+        try:
+            struct.pack(fmt, f)
+        except (OverflowError, struct.error):
+            raise KernelArgError(f"{value} is out of range for {tname}", name, pos) from None
+        return f  # type: ignore[return-value]
 
+    convert.kind = "float"  # type: ignore[attr-defined]
     return convert
 
 
@@ -159,6 +167,7 @@ class Packer:
         self.names = [str(a.get(".name", f"arg{i}")) for i, a in enumerate(self.explicit)]
         self.has_hidden = len(self.explicit) != len(self.args_meta)
         self.converters: list[Converter] = []
+        self.formats: list[str] = []
         offsets = [int(a[".offset"]) for a in self.explicit]
         if offsets != sorted(offsets):
             raise ValueError(f"kernel {kernel}: arguments are not in offset order")
@@ -172,6 +181,7 @@ class Packer:
                 fmt.append(f"{off - at}x")
             conv, code = self._converter(a, pos, size)
             self.converters.append(conv)
+            self.formats.append(code)
             fmt.append(code)
             at = off + size
         fmt.append(f"{max(self.segment_size - at, 0)}x")
@@ -190,7 +200,7 @@ class Packer:
             if fmt is not None and ctype[1] in ("i", "u", "b"):
                 return _int_converter(name, pos, size, ctype[1], tname or ""), fmt
             if fmt is not None:
-                return _float_converter(name, pos, tname or ""), fmt
+                return _float_converter(name, pos, tname or "", "<" + fmt), fmt
         return _bytes_converter(a, name, pos, size), f"{size}s"
 
     def check_count(self, args: Sequence[object]) -> None:
@@ -223,3 +233,82 @@ class Packer:
             buf = self._local.buf = ctypes.create_string_buffer(max(self.struct.size, 1))
         self.struct.pack_into(buf, 0, *self.values(args))
         return buf
+
+
+# --- the generated per-signature launch function ---------------------------------------
+#
+# A launch is the hot path of a program that calls small kernels in a loop. One Python
+# function per signature, generated once, does the whole call with straight-line code:
+# grid/block fast paths, one inline check per argument (exact-type tests that send
+# anything unusual to the converter above, which accepts it or raises the
+# KernelArgError), one struct.pack_into into this thread's buffer, and the backend's
+# raw entry. Nothing is looked up by name per call.
+
+_TEMPLATE = '''\
+def launch(grid, block, args, stream, lds_bytes):
+    if type(grid) is list and len(grid) == 1 and type(grid[0]) is int and grid[0] > 0:
+        g = (grid[0], 1, 1)
+    else:
+        g = dims3("grid", grid)
+    if type(block) is list and len(block) == 1 and type(block[0]) is int and block[0] > 0:
+        b = (block[0], 1, 1)
+    else:
+        b = dims3("block", block)
+{wg_check}    if len(args) != {n}:
+        check_count(args)
+{unpack}{checks}    try:
+        buf, extra = local.state
+    except AttributeError:
+        buf, extra = local.state = new_state()
+    try:
+        pack_into(buf, 0{values})
+    except (OverflowError, struct_error):
+        values(args)  # a float the format cannot hold: the converter says which
+        raise
+    return entry(g, b, buf, extra, stream, lds_bytes)
+'''
+
+
+def _arg_check(i: int, conv: Converter, fmt: str, align: int, device: str) -> str:
+    a = f"a{i}"
+    if fmt == "Q" and getattr(conv, "kind", "") == "pointer":
+        want = "True" if device == "gpu" else "False"
+        lines = [f"    try:\n        v{i} = {a}.data_ptr() if {a}.is_cuda is {want} else c{i}({a})\n"
+                 f"    except AttributeError:\n        v{i} = c{i}({a})\n"]
+        if align > 1:
+            lines.append(f"    if v{i} & {align - 1}:\n        v{i} = c{i}({a})\n")
+        return "".join(lines)
+    if getattr(conv, "kind", "") == "int":
+        lo, hi = conv.bounds  # type: ignore[attr-defined]
+        return (f"    v{i} = {a}\n    if type({a}) is not int or not {lo} <= {a} <= {hi}:\n"
+                f"        v{i} = c{i}({a})\n")
+    if getattr(conv, "kind", "") == "float":
+        return f"    v{i} = {a} if type({a}) is float else c{i}({a})\n"
+    return f"    v{i} = c{i}({a})\n"
+
+
+def compile_launch(packer: Packer, entry: Callable[..., Any], new_state: Callable[[], Any],
+                   workgroup_size: tuple[int, int, int] | None, kernel: str) -> Callable[..., Any]:
+    """The generated launch function for ``packer``'s signature (no hidden arguments)."""
+    n = len(packer.converters)
+    ns: dict[str, Any] = {"dims3": dims3, "check_count": packer.check_count, "entry": entry,
+                          "new_state": new_state, "local": threading.local(),
+                          "pack_into": packer.struct.pack_into, "wg": workgroup_size,
+                          "values": packer.values, "struct_error": struct.error}
+    checks = []
+    for i, conv in enumerate(packer.converters):
+        ns[f"c{i}"] = conv
+        align = int(getattr(conv, "align", 1))
+        fmt = packer.formats[i]
+        checks.append(_arg_check(i, conv, fmt, align, packer.device))
+    wg_check = ""
+    if workgroup_size is not None:
+        ns["wg_error"] = lambda block: (_ for _ in ()).throw(ValueError(
+            f"{kernel} was compiled for workgroup_size {list(workgroup_size)}, launched with "
+            f"block {list(block) if not isinstance(block, int) else [block]}"))
+        wg_check = "    if b != wg:\n        wg_error(block)\n"
+    unpack = f"    {', '.join(f'a{i}' for i in range(n))}{',' if n == 1 else ''} = args\n" if n else ""
+    src = _TEMPLATE.format(n=n, wg_check=wg_check, unpack=unpack, checks="".join(checks),
+                           values="".join(f", v{i}" for i in range(n)))
+    exec(compile(src, f"<pyhip launch {kernel}>", "exec"), ns)  # noqa: S102 - our own template
+    return ns["launch"]  # type: ignore[no-any-return]
