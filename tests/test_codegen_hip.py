@@ -115,3 +115,30 @@ def test_clang_error_keeps_the_source() -> None:
     assert e.value.source_path is not None
     assert Path(e.value.source_path).read_text() == "this is not C++"
     assert "broken.hip" in str(e.value) and "error" in str(e.value)
+
+
+def test_readme_kernel_builds_for_every_arch() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "readme_kernel", Path(__file__).resolve().parents[1] / "examples" / "readme_kernel.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    for arch in ARCHS:
+        b = pyhip.jit(arch=arch)(mod.kernel.fn).binary(32)
+        co = parse_code_object(b.code_object)
+        assert co.arch == arch and list(co.kernels) == ["kernel"]
+        assert b.report["codegen"] == "hip" and "s_cbranch_scc0" in b.report["asm"]
+
+
+def test_dump_dir_has_every_stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYHIP_DUMP_DIR", str(tmp_path))
+    b = _kernel(_counter, "gfx942", "hip").binary(3)
+    (d,) = tmp_path.iterdir()
+    assert d.name == f"_counter-{b.report['cache_key'][:12]}"
+    names = sorted(p.name for p in d.iterdir())
+    assert names[0] == "00-traced.mlir" and "12-insert-nop.mlir" in names
+    assert {"_counter.s", "_counter.hip", "_counter.co"} <= set(names)
+    assert (d / "_counter.co").read_bytes() == b.code_object
+    assert "cdna.s_cbranch_scc0" in (d / "11-lower-structured.mlir").read_text()
