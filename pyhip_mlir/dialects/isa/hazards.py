@@ -75,24 +75,47 @@ def _slot_regs(i: Any, slots: tuple[int, ...], file: str | None = None) -> set[i
     return out
 
 
+def _cached(i: Any, key: str, make: Any) -> Any:
+    """``make(i)``, remembered in the instruction's cache (rules ask per pair)."""
+    cache = getattr(i, "cache", None)
+    if cache is None:
+        return make(i)
+    hit = cache.get(key)
+    if hit is None:
+        hit = cache[key] = make(i)
+    return hit
+
+
 def _sgprs_written(p: Any) -> set[int]:
-    return _regs(p.writes, "s")
+    return _cached(p, "hz-sw", lambda i: frozenset(_regs(i.writes, "s")))  # type: ignore[no-any-return]
 
 
 def _vgprs_written(p: Any) -> set[int]:
-    return _regs(p.writes, "v") | _regs(p.writes, "a")
+    return _cached(p, "hz-vw",  # type: ignore[no-any-return]
+                   lambda i: frozenset(_regs(i.writes, "v") | _regs(i.writes, "a")))
+
+
+_EXEC_SET = frozenset(EXEC_REGS)
+_VCC_SET = frozenset(VCC_REGS)
 
 
 def _writes_exec(p: Any) -> bool:
-    return bool(_sgprs_written(p) & set(EXEC_REGS))
+    return bool(_sgprs_written(p) & _EXEC_SET)
+
+
+def _sgpr_reads(c: Any) -> frozenset[int]:
+    return _cached(c, "hz-sr", lambda i: frozenset(_regs(i.reads, "s")))  # type: ignore[no-any-return]
 
 
 def _explicit_sgpr_reads(c: Any) -> set[int]:
-    out: set[int] = set()
-    for op in c.uses:
-        if op is not None and op.reg is not None and op.reg.file == "s":
-            out.update(range(op.reg.first, op.reg.first + op.reg.count))
-    return out
+    def make(i: Any) -> frozenset[int]:
+        out: set[int] = set()
+        for op in i.uses:
+            if op is not None and op.reg is not None and op.reg.file == "s":
+                out.update(range(op.reg.first, op.reg.first + op.reg.count))
+        return frozenset(out)
+
+    return _cached(c, "hz-esr", make)  # type: ignore[no-any-return]
 
 
 def _use_slots(i: Any) -> tuple[Any, ...]:
@@ -121,7 +144,8 @@ def _mfma_srcab(c: Any) -> set[int]:
 
 
 def _vgpr_reads(c: Any) -> set[int]:
-    return _regs(c.reads, "v") | _regs(c.reads, "a")
+    return _cached(c, "hz-vr",  # type: ignore[no-any-return]
+                   lambda i: frozenset(_regs(i.reads, "v") | _regs(i.reads, "a")))
 
 
 Overlap = Callable[[Any, Any], bool]
@@ -241,10 +265,11 @@ def srcc_read_to_valu_write(p: Any, c: Any, arch: str) -> int:
 
 RULES: tuple[Rule, ...] = (
     Rule("VALU writes SGPR -> VMEM reads it", ALL, is_valu, is_vmem,
-         lambda p, c: bool(_sgprs_written(p) & _regs(c.reads, "s") - set(EXEC_REGS)), 5),
+         lambda p, c: bool(_sgprs_written(p) and _sgprs_written(p) & _sgpr_reads(c) - _EXEC_SET),
+         5),
     Rule("VALU writes SGPR/VCC -> VALU reads it", GFX940, is_valu, is_valu,
-         lambda p, c: bool(_sgprs_written(p) - set(EXEC_REGS)
-                           & (_explicit_sgpr_reads(c) | (_regs(c.reads, "s") & set(VCC_REGS))))
+         lambda p, c: bool(_sgprs_written(p) and _sgprs_written(p) - _EXEC_SET
+                           & (_explicit_sgpr_reads(c) | (_sgpr_reads(c) & _VCC_SET)))
          , 2),
     Rule("VALU writes EXEC -> v_readlane/v_readfirstlane/v_writelane", GFX940, is_valu,
          lambda c: c.idef.base in LANE_OPS, lambda p, c: _writes_exec(p), 4),
@@ -283,12 +308,25 @@ class HazardRules:
         self.arch = arch
         self.rules = tuple(r for r in RULES if arch in r.archs)
 
+    def _roles(self, i: Any, role: str) -> frozenset[int]:
+        """Indices of the rules ``i`` can be the producer (consumer) of; kept in the
+        instruction's cache, as the predicates only look at the instruction itself."""
+        cache = getattr(i, "cache", None)
+        key = f"hazard-{role}-{self.arch}"
+        if cache is not None and key in cache:
+            return cache[key]  # type: ignore[no-any-return]
+        out = frozenset(k for k, r in enumerate(self.rules) if getattr(r, role)(i))
+        if cache is not None:
+            cache[key] = out
+        return out
+
     def required(self, producer: Any, consumer: Any) -> tuple[int, str] | None:
         """The largest wait-state requirement between the two, with its rule name."""
         best: tuple[int, str] | None = None
-        for r in self.rules:
-            if r.producer(producer) and r.consumer(consumer):
-                n = r.required(producer, consumer, self.arch)
-                if n > 0 and (best is None or n > best[0]):
-                    best = (n, r.name)
+        both = self._roles(producer, "producer") & self._roles(consumer, "consumer")
+        for k in sorted(both):
+            r = self.rules[k]
+            n = r.required(producer, consumer, self.arch)
+            if n > 0 and (best is None or n > best[0]):
+                best = (n, r.name)
         return best
