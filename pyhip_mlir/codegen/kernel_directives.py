@@ -155,7 +155,7 @@ class Abi:
         return (4 if self.private_segment_buffer else 0) + (2 if self.kernarg_segment_ptr else 0)
 
 
-def _infer_inputs(types: list[Attribute]) -> list[str]:
+def infer_inputs(types: list[Attribute]) -> list[str]:
     names: list[str] = []
     wg = iter(WORKGROUP_IDS)
     for t in types:
@@ -180,7 +180,7 @@ def kernel_abi(kernel: KernelOp, arch: str) -> Abi:
     if kernel.abi_inputs is not None:
         inputs = [s.data for s in kernel.abi_inputs.data]
     else:
-        inputs = _infer_inputs(types)
+        inputs = infer_inputs(types)
     if len(inputs) != len(types):
         raise AsmPrintError(
             f"kernel @{name}: abi_inputs names {len(inputs)} inputs for {len(types)} "
@@ -231,7 +231,7 @@ def kernel_abi(kernel: KernelOp, arch: str) -> Abi:
             f"kernel @{name}: the exec input must have type !cdna.exec, not {by_name['exec']}",
             kernel,
         )
-    dims = _workgroup_size(kernel)
+    dims = workgroup_size_of(kernel)
     if dims is None:
         abi.workitem_id = 2 if "workitem_id" in by_name else 0
     else:
@@ -247,7 +247,7 @@ def _reg_name(t: Attribute) -> str:
     return str(t)
 
 
-def _workgroup_size(kernel: KernelOp) -> tuple[int, int, int] | None:
+def workgroup_size_of(kernel: KernelOp) -> tuple[int, int, int] | None:
     if kernel.workgroup_size is None:
         return None
     d = [x.value.data for x in kernel.workgroup_size.data]
@@ -257,7 +257,7 @@ def _workgroup_size(kernel: KernelOp) -> tuple[int, int, int] | None:
 # --- text -------------------------------------------------------------------------
 
 
-def _lds_bytes(kernel: KernelOp) -> int:
+def lds_bytes_of(kernel: KernelOp) -> int:
     return kernel.lds_bytes.value.data if kernel.lds_bytes is not None else 0
 
 
@@ -266,7 +266,7 @@ def descriptor_lines(kernel: KernelOp, arch: str, abi: Abi, res: Resources) -> l
     arch = normalize_arch(arch)
     wg = abi.workgroup_ids
     d: list[tuple[str, int]] = [
-        ("group_segment_fixed_size", _lds_bytes(kernel)),
+        ("group_segment_fixed_size", lds_bytes_of(kernel)),
         ("private_segment_fixed_size", 0),
         ("kernarg_size", kernel.kernarg_size),
         ("user_sgpr_count", abi.user_sgpr_count),
@@ -310,7 +310,7 @@ def _yaml_str(s: str) -> str:
 def metadata_lines(kernel: KernelOp, arch: str, res: Resources) -> list[str]:
     """One entry of ``amdhsa.kernels`` (YAML lines, indented for the list)."""
     name = kernel.sym_name.data
-    dims = _workgroup_size(kernel)
+    dims = workgroup_size_of(kernel)
     lines = [f"  - .name: {_yaml_str(name)}", f"    .symbol: {_yaml_str(name + '.kd')}"]
     if kernel.args.data:
         lines.append("    .args:")
@@ -330,7 +330,7 @@ def metadata_lines(kernel: KernelOp, arch: str, res: Resources) -> list[str]:
     lines += [
         f"    .kernarg_segment_size: {kernel.kernarg_size}",
         "    .kernarg_segment_align: 8",
-        f"    .group_segment_fixed_size: {_lds_bytes(kernel)}",
+        f"    .group_segment_fixed_size: {lds_bytes_of(kernel)}",
         "    .private_segment_fixed_size: 0",
         "    .wavefront_size: 64",
         f"    .sgpr_count: {res.num_sgpr + res.extra_sgprs(arch)}",

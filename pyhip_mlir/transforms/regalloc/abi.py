@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xdsl.ir import SSAValue
 
-from pyhip_mlir.codegen.kernel_directives import WORKGROUP_IDS, _infer_inputs
+from pyhip_mlir.codegen.kernel_directives import WORKGROUP_IDS, infer_inputs
 from pyhip_mlir.dialects.cdna.kernel import KernelOp
 from pyhip_mlir.dialects.isa.table import normalize_arch
 
@@ -22,7 +22,7 @@ def entry_pins(kernel: KernelOp, arch: str) -> dict[SSAValue, int]:
     if kernel.abi_inputs is not None:
         names = [s.data for s in kernel.abi_inputs.data]
     else:
-        names = _infer_inputs([a.type for a in args])
+        names = infer_inputs([a.type for a in args])
     by_name = dict(zip(names, args, strict=False))
     pins: dict[SSAValue, int] = {}
     nxt = 0
