@@ -143,13 +143,16 @@ def _pinned_dwords(reg: str) -> set[str]:
     return {f"{m[1]}{i}" for i in range(int(m[2]), int(m[3]) + 1)}
 
 
-def kernel_to_hip(kernel: KernelOp, arch: str | None = None) -> str:
-    """The HIP C++ source of one allocated, lowered kernel."""
+def kernel_to_hip(kernel: KernelOp, arch: str | None = None,
+                  body: list[str] | None = None) -> str:
+    """The HIP C++ source of one allocated, lowered kernel (``body``: its printed
+    instruction lines, when the caller already has them)."""
     arch = normalize_arch(arch or kernel.arch.data)
     name = kernel.sym_name.data
     if not _C_IDENT.match(name) or name in _C_KEYWORDS:
         raise AsmPrintError(f"kernel name '{name}' is not a C identifier", kernel)
-    body = body_lines(kernel, arch)
+    if body is None:
+        body = body_lines(kernel, arch)
     inputs = _pinned_inputs(kernel, arch)
     pinned = set().union(*(_pinned_dwords(reg) for *_, reg in inputs)) if inputs else set()
     used: set[str] = set()

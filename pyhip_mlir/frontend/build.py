@@ -131,7 +131,9 @@ def compile_traced(module: Any, kernel: Any, tags: Any, *, arch: str, pipeline: 
     _, lowered = run_pipeline(module, kernel, tags, pipeline, stats, dump.after_pass)
     t1 = time.perf_counter()
     asm = kernel_to_asm(lowered, arch)
-    hip = kernel_to_hip(lowered, arch)
+    name_line = asm.index(f"\n{name}:\n") + len(name) + 3
+    body = asm[name_line:asm.index(f"\n.Lfunc_end_{name}:")].split("\n")
+    hip = kernel_to_hip(lowered, arch, body)
     t2 = time.perf_counter()
     co = compile_hip(hip, arch, name=name) if codegen == "hip" else assemble(asm, arch, name=name)
     t3 = time.perf_counter()
