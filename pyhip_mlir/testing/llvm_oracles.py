@@ -1,0 +1,167 @@
+"""Differential checks of ``insert-nop`` against LLVM's hazard recognizer
+(``llc -run-pass=post-RA-hazard-rec``) on random straight-line programs.
+
+A program is a list of assembly lines drawn from templates over a small register
+pool, so dependencies are frequent. For each program:
+
+- **ours**: the lines are read into cdna IR (``parse_asm``), ``insert-nop`` runs, and
+  the result is printed;
+- **sufficient**: ours, exported to MIR, goes through LLVM's recognizer, which must add
+  no ``S_NOP``;
+- **not wasteful**: the program without our nops goes through LLVM's recognizer; the
+  wait states LLVM adds are compared with ours (equal, ours fewer, ours more).
+
+Many programs share one ``llvm-mc`` and one ``llc`` run: each program is one MIR
+function.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pyhip_mlir.testing.llvm_mir import McInst, McLabel, run_llc, show_inst, to_mir
+
+Template = Callable[[random.Random], str]
+_NOP = re.compile(r"^S_NOP (\d+)")
+_OUR_NOP = re.compile(r"^s_nop (\d+)")
+
+
+def _v(r: random.Random) -> str:
+    return f"v{r.randrange(8)}"
+
+
+def _v2(r: random.Random) -> str:
+    k = r.randrange(4) * 2
+    return f"v[{k}:{k + 1}]"
+
+
+def _s(r: random.Random) -> str:
+    return f"s{r.randrange(2, 8)}"
+
+
+def _s2(r: random.Random) -> str:
+    k = r.choice((2, 4, 6))
+    return f"s[{k}:{k + 1}]"
+
+
+def _a(r: random.Random) -> str:
+    return f"a{r.randrange(16)}"
+
+
+HAZARD_TEMPLATES: dict[str, Template] = {
+    "v_add_u32": lambda r: f"v_add_u32 {_v(r)}, {_v(r)}, {_v(r)}",
+    "v_fma_f32": lambda r: f"v_fma_f32 {_v(r)}, {_v(r)}, {_v(r)}, {_v(r)}",
+    "v_add_f32_sgpr": lambda r: f"v_add_f32_e64 {_v(r)}, {_s(r)}, {_v(r)}",
+    "v_add_co_u32": lambda r: f"v_add_co_u32 {_v(r)}, vcc, {_v(r)}, {_v(r)}",
+    "v_cndmask_b32": lambda r: f"v_cndmask_b32 {_v(r)}, {_v(r)}, {_v(r)}, vcc",
+    "v_cmp_vcc": lambda r: f"v_cmp_gt_u32 vcc, {_v(r)}, {_v(r)}",
+    "v_cmp_sgpr": lambda r: f"v_cmp_eq_u32_e64 {_s2(r)}, {_v(r)}, {_v(r)}",
+    "v_cmpx": lambda r: f"v_cmpx_lt_u32 exec, {_v(r)}, {_v(r)}",
+    "v_readlane": lambda r: f"v_readlane_b32 {_s(r)}, {_v(r)}, {_s(r)}",
+    "v_readfirstlane": lambda r: f"v_readfirstlane_b32 {_s(r)}, {_v(r)}",
+    "v_writelane": lambda r: f"v_writelane_b32 {_v(r)}, {_s(r)}, {r.randrange(64)}",
+    "v_mov_dpp": lambda r: f"v_mov_b32_dpp {_v(r)}, {_v(r)} quad_perm:[1,0,3,2] row_mask:0xf bank_mask:0xf",
+    "v_exp_f32": lambda r: f"v_exp_f32 {_v(r)}, {_v(r)}",
+    "v_rcp_f32": lambda r: f"v_rcp_f32 {_v(r)}, {_v(r)}",
+    "v_div_fmas": lambda r: f"v_div_fmas_f32 {_v(r)}, {_v(r)}, {_v(r)}, {_v(r)}",
+    "s_add_u32": lambda r: f"s_add_u32 {_s(r)}, {_s(r)}, {_s(r)}",
+    "s_mov_m0": lambda r: f"s_mov_b32 m0, {_s(r)}",
+    "s_mov_exec": lambda r: f"s_mov_b64 exec, {_s2(r)}",
+    "s_setreg": lambda r: f"s_setreg_b32 hwreg(HW_REG_MODE, 0, 4), {_s(r)}",
+    "s_getreg": lambda r: f"s_getreg_b32 {_s(r)}, hwreg(HW_REG_MODE, 0, 4)",
+    "global_load": lambda r: f"global_load_dword {_v(r)}, {_v(r)}, s[0:1]",
+    "global_store": lambda r: f"global_store_dword {_v(r)}, {_v(r)}, s[0:1]",
+    "global_store_x4": lambda r: f"global_store_dwordx4 {_v2(r)}, v[4:7], off",
+    "buffer_load": lambda r: f"buffer_load_dword {_v(r)}, {_v(r)}, s[8:11], {_s(r)} offen",
+    "ds_read": lambda r: f"ds_read_b32 {_v(r)}, {_v(r)}",
+    "ds_write": lambda r: f"ds_write_b32 {_v(r)}, {_v(r)}",
+    "s_load": lambda r: f"s_load_dword {_s(r)}, s[0:1], 0x0",
+    "mfma_16": lambda r: f"v_mfma_f32_16x16x16_f16 a[0:3], {_v2(r)}, {_v2(r)}, a[0:3]",
+    "mfma_16_other": lambda r: f"v_mfma_f32_16x16x16_f16 a[4:7], {_v2(r)}, {_v2(r)}, a[0:3]",
+    "mfma_32": lambda r: f"v_mfma_f32_32x32x8_f16 a[0:15], {_v2(r)}, {_v2(r)}, a[0:15]",
+    "accvgpr_read": lambda r: f"v_accvgpr_read_b32 {_v(r)}, {_a(r)}",
+    "accvgpr_write": lambda r: f"v_accvgpr_write_b32 {_a(r)}, {_v(r)}",
+}
+
+
+def hazard_program(seed: int, lo: int = 5, hi: int = 40) -> list[str]:
+    r = random.Random(seed)
+    names = sorted(HAZARD_TEMPLATES)
+    return [HAZARD_TEMPLATES[r.choice(names)](r) for _ in range(r.randint(lo, hi))] + ["s_endpgm"]
+
+
+def our_nops(lines: Sequence[str], arch: str) -> list[str]:
+    """``lines`` with ``insert-nop`` applied (read as a kernel, printed back)."""
+    from pyhip_mlir.codegen.asm_parser import parse_asm
+    from pyhip_mlir.codegen.asm_printer import body_lines
+    from pyhip_mlir.dialects.cdna import make_context
+    from pyhip_mlir.dialects.cdna.kernel import KernelOp
+    from pyhip_mlir.transforms.insert_nop import InsertNopPass
+
+    text = "\t.text\n\t.globl k\nk:\n" + "\n".join("\t" + ln for ln in lines) + "\n"
+    module = parse_asm(text, "<hazard program>", arch)
+    InsertNopPass().apply(make_context(), module)
+    kernel = next(op for op in module.walk() if isinstance(op, KernelOp))
+    return [ln.strip() for ln in body_lines(kernel, arch)]
+
+
+def nop_states(lines: Sequence[str], pattern: re.Pattern[str] = _OUR_NOP) -> int:
+    return sum(int(m.group(1)) + 1 for ln in lines if (m := pattern.match(ln.strip())))
+
+
+@dataclass
+class HazardResult:
+    seed: int
+    program: list[str]
+    ours: list[str]
+    our_states: int
+    llvm_states: int  # LLVM's wait states on the program without ours
+    llvm_added: int  # wait states LLVM adds on top of ours (must be 0)
+
+
+def _functions(output: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for doc in output.split("\n---\n")[1:]:
+        m = re.search(r"^name:\s+(\S+)", doc, re.M)
+        if m is None or "body:" not in doc:
+            continue
+        body = doc.split("body:", 1)[1].splitlines()[1:]
+        out[m.group(1)] = [ln.strip() for ln in body if ln.strip() and ln.strip() != "..."]
+    return out
+
+
+def _batch_mir(programs: list[list[str]], arch: str, prefix: str) -> str:
+    flat: list[str] = []
+    for i, p in enumerate(programs):
+        flat.append(f"{prefix}{i}:")
+        flat += p
+    items = show_inst(flat, arch)
+    docs: list[str] = []
+    cur: list[McInst | McLabel] = []
+    name = None
+    for it in items:
+        if isinstance(it, McLabel) and it.name.startswith(prefix) and it.name[len(prefix):].isdigit():
+            if name is not None:
+                docs.append(to_mir(cur, arch, name))
+            name, cur = it.name, []
+            continue
+        cur.append(it)
+    if name is not None:
+        docs.append(to_mir(cur, arch, name))
+    return "".join(docs)
+
+
+def check_hazards(seeds: Sequence[int], arch: str = "gfx942") -> list[HazardResult]:
+    programs = [hazard_program(s) for s in seeds]
+    ours = [our_nops(p, arch) for p in programs]
+    on_ours = _functions(run_llc(_batch_mir(ours, arch, "ours"), arch, "post-RA-hazard-rec"))
+    on_raw = _functions(run_llc(_batch_mir(programs, arch, "raw"), arch, "post-RA-hazard-rec"))
+    results = []
+    for i, (seed, prog, mine) in enumerate(zip(seeds, programs, ours, strict=True)):
+        llvm_on_ours = nop_states(on_ours[f"ours{i}"], _NOP)
+        results.append(HazardResult(seed, prog, mine, nop_states(mine), nop_states(on_raw[f"raw{i}"], _NOP),
+                                    llvm_on_ours - nop_states(mine)))
+    return results
