@@ -87,10 +87,22 @@ HAZARD_TEMPLATES: dict[str, Template] = {
 }
 
 
-def hazard_program(seed: int, lo: int = 5, hi: int = 40) -> list[str]:
+# gfx90a spells the f16/bf16 MFMAs of gfx940 without the last underscore
+_GFX90A_NAMES = {"16x16x16_f16": "16x16x16f16", "32x32x8_f16": "32x32x8f16"}
+
+
+def for_arch(line: str, arch: str) -> str:
+    if arch == "gfx90a":
+        for new, old in _GFX90A_NAMES.items():
+            line = line.replace(new, old)
+    return line
+
+
+def hazard_program(seed: int, lo: int = 5, hi: int = 40, arch: str = "gfx942") -> list[str]:
     r = random.Random(seed)
     names = sorted(HAZARD_TEMPLATES)
-    return [HAZARD_TEMPLATES[r.choice(names)](r) for _ in range(r.randint(lo, hi))] + ["s_endpgm"]
+    lines = [HAZARD_TEMPLATES[r.choice(names)](r) for _ in range(r.randint(lo, hi))]
+    return [for_arch(ln, arch) for ln in lines] + ["s_endpgm"]
 
 
 def our_nops(lines: Sequence[str], arch: str) -> list[str]:
@@ -155,7 +167,7 @@ def _batch_mir(programs: list[list[str]], arch: str, prefix: str) -> str:
 
 
 def check_hazards(seeds: Sequence[int], arch: str = "gfx942") -> list[HazardResult]:
-    programs = [hazard_program(s) for s in seeds]
+    programs = [hazard_program(s, arch=arch) for s in seeds]
     ours = [our_nops(p, arch) for p in programs]
     on_ours = _functions(run_llc(_batch_mir(ours, arch, "ours"), arch, "post-RA-hazard-rec"))
     on_raw = _functions(run_llc(_batch_mir(programs, arch, "raw"), arch, "post-RA-hazard-rec"))

@@ -43,7 +43,14 @@ from pyhip_mlir.dialects.cdna.pseudo import (
     WhileOp,
     YieldOp,
 )
-from pyhip_mlir.dialects.isa.hazards import HazardRules, is_mfma
+from pyhip_mlir.dialects.isa.hazards import (
+    HazardRules,
+    clause_kind,
+    is_mfma,
+    is_setreg,
+    soft_clause_required,
+    wide_store_data,
+)
 from pyhip_mlir.transforms.registry import stats
 
 WINDOW = 24  # wait states: more than any rule asks for (DGEMM: 18 + 1)
@@ -160,6 +167,7 @@ class _Fixer:
                 self.preds.setdefault(s, []).append(b)
         self.out: dict[Block, list[tuple[Any, int]]] = {b: [] for b in self.blocks}
         self.pair_cache: dict[tuple[int, int], int] = {}
+        self.clause_out: dict[Block, list[Any]] = {}
         self.nops = 0
         self.states = 0
 
@@ -197,8 +205,9 @@ class _Fixer:
     def _need(self, p: Any, c: Any) -> int:
         pw, cw = p.cache["w"], c.cache["w"]
         # every rule needs the producer to write what the consumer reads or writes, to
-        # read what it writes (MFMA SrcC), or to write EXEC
-        if not (pw & c.cache["r"] or pw & cw or p.cache["r"] & cw or pw & _EXEC):
+        # read what it writes (MFMA SrcC), to write EXEC, or to be an s_setreg
+        if not (pw & c.cache["r"] or pw & cw or p.cache["r"] & cw or pw & _EXEC
+                or is_setreg(p)):
             return 0
         key = (id(p), id(c))
         n = self.pair_cache.get(key)
@@ -216,16 +225,20 @@ class _Fixer:
         clock = 0
         grew = False
         by_reg: dict[tuple[str, int], list[_Item]] = {}
-        special: list[_Item] = []  # EXEC writers and MFMAs: checked against everyone
+        special: list[_Item] = []  # EXEC writers, MFMAs, s_setreg: checked against everyone
         live: list[_Item] = []
+        clause = list(self.clause_in(b))  # the memory instructions issued back to back
 
         def index(it: _Item) -> None:
             live.append(it)
             w = it.view.cache["w"]
-            if w & _EXEC or is_mfma(it.view):
+            if w & _EXEC or is_mfma(it.view) or is_setreg(it.view):
                 special.append(it)
             for r in w:
                 by_reg.setdefault(r, []).append(it)
+            if wide_store_data(it.view):  # hazardous for whoever overwrites its data
+                for r in it.view.cache["r"] - w:
+                    by_reg.setdefault(r, []).append(it)
 
         for it in hist:
             index(it)
@@ -251,9 +264,17 @@ class _Fixer:
                             n = self._need(it.view, view) - have
                             if n > need:
                                 need = n
+                kind = clause_kind(view)
+                if kind is not None and clause and clause_kind(clause[-1]) == kind:
+                    need = max(need, soft_clause_required(clause, view))
                 if need > 0:
                     clock += self._insert(op, need)
                     grew = True
+                    clause = []
+                clause = clause + [view] if kind is not None and (
+                    not clause or clause_kind(clause[-1]) == kind) else [view] if kind else []
+            elif _states(op):
+                clause = []  # an s_nop ends a clause
             clock += _states(op)
             if view is not None:
                 index(_Item(view, clock))
@@ -264,7 +285,16 @@ class _Fixer:
                     by_reg = {r: lst for r, lst in by_reg.items() if lst}
                     special = [it for it in special if id(it) in keep]
         out = [(it.view, clock - it.end) for it in live if clock - it.end < WINDOW]
+        self.clause_out[b] = clause
         return out, grew
+
+    def clause_in(self, b: Block) -> list[Any]:
+        """The memory clause still open when ``b`` starts: the one ending the block laid
+        out before it, if that block falls through without a branch instruction."""
+        prev = b.prev_block
+        if prev is None or (prev.last_op is not None and prev.last_op.has_trait(IsTerminator)):
+            return []
+        return self.clause_out.get(prev, [])
 
     def _insert(self, op: Operation, need: int) -> int:
         """Add ``need`` wait states right before ``op``; returns how many were added."""

@@ -24,7 +24,8 @@ a ``reg``) and ``mods``. The emulator's sanitizer and the ``insert-nop`` pass us
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,9 @@ VMEM_FAMILIES = ("MUBUF", "MTBUF", "FLAT", "MIMG")
 GFX940 = ("gfx942", "gfx950")
 ALL = ("gfx90a", "gfx942", "gfx950")
 LANE_OPS = ("v_readlane_b32", "v_readfirstlane_b32", "v_writelane_b32")
+HWREG_IDS = {"HW_REG_MODE": 1, "HW_REG_STATUS": 2, "HW_REG_TRAPSTS": 3, "HW_REG_HW_ID": 4,
+             "HW_REG_GPR_ALLOC": 5, "HW_REG_LDS_ALLOC": 6, "HW_REG_IB_STS": 7}
+_HWREG = re.compile(r"hwreg\(\s*(\w+)")
 
 
 def is_valu(i: Any) -> bool:
@@ -57,22 +61,33 @@ def is_salu(i: Any) -> bool:
     return i.idef.family.startswith("SOP")
 
 
+AGPR_BASE = 1024  # AGPR n is 1024 + n in a vector register set; VGPR n is n
+
+
 def _regs(ranges: Any, file: str) -> set[int]:
+    base = AGPR_BASE if file == "a" else 0
     out: set[int] = set()
     for r in ranges:
         if r.file == file:
-            out.update(range(r.first, r.first + r.count))
+            out.update(range(base + r.first, base + r.first + r.count))
     return out
 
 
 def _slot_regs(i: Any, slots: tuple[int, ...], file: str | None = None) -> set[int]:
+    """Registers in the given use slots: of ``file``, or (None) VGPRs and AGPRs as a
+    vector register set."""
     out: set[int] = set()
     for k in slots:
         if k < len(i.uses) and i.uses[k] is not None and i.uses[k].reg is not None:
             r = i.uses[k].reg
-            if file is None or r.file == file:
-                out.update(range(r.first, r.first + r.count))
+            if r.file == file or (file is None and r.file in "va"):
+                base = AGPR_BASE if r.file == "a" else 0
+                out.update(range(base + r.first, base + r.first + r.count))
     return out
+
+
+def _named_slots(i: Any, name: str) -> tuple[int, ...]:
+    return tuple(k for k, s in enumerate(_use_slots(i)) if s.name == name)
 
 
 def _cached(i: Any, key: str, make: Any) -> Any:
@@ -263,10 +278,91 @@ def srcc_read_to_valu_write(p: Any, c: Any, arch: str) -> int:
     return 0
 
 
+def _hwreg_id(i: Any) -> int | str:
+    """The hardware register an s_setreg/s_getreg names: its id (``hwreg(HW_REG_MODE,
+    ...)``, ``hwreg(1, ...)`` or a raw simm16), else the operand text."""
+    v = next((op.value for op in i.uses if op is not None and op.value is not None), None)
+    if isinstance(v, int):
+        return v & 0x3F
+    text = str(v)
+    m = _HWREG.match(text)
+    if m is None:
+        return text
+    name = m.group(1)
+    return int(name, 0) if name[0].isdigit() else HWREG_IDS.get(name, name)
+
+
+def is_setreg(i: Any) -> bool:
+    return i.idef.base.startswith("s_setreg")
+
+
+def same_hwreg(p: Any, c: Any) -> bool:
+    return _hwreg_id(p) == _hwreg_id(c)
+
+
+def wide_store_data(p: Any) -> frozenset[int]:
+    """The data VGPRs of a store whose data a following VALU must not overwrite yet
+    (LLVM's ``createsVALUHazard``): more than 64 bits of data, from FLAT/global/scratch,
+    or from MUBUF/MTBUF whose soffset is not an SGPR."""
+    def make(i: Any) -> frozenset[int]:
+        if "mem_write" not in i.idef.effects or not is_vmem(i):
+            return frozenset()
+        data = _named_slots(i, "vdata")
+        regs = _slot_regs(i, data)
+        if len(regs) <= 2:
+            return frozenset()
+        if i.idef.family in ("MUBUF", "MTBUF") and _slot_regs(i, _named_slots(i, "soffset"), "s"):
+            return frozenset()
+        return frozenset(regs)
+
+    return _cached(p, "hz-wsd", make)  # type: ignore[no-any-return]
+
+
+def store_data_overwrite(p: Any, c: Any, arch: str) -> int:
+    """A wide store, then a VALU (MFMA included) writing its data VGPRs."""
+    if wide_store_data(p) & _vgprs_written(c):
+        return 2 if arch in GFX940 else 1
+    return 0
+
+
+def _dpp_vgprs(c: Any) -> set[int]:
+    """What a DPP instruction reads: its VGPR sources and the old value of ``vdst``
+    (kept in the lanes the row/bank masks or bound_ctrl leave unwritten)."""
+    return _cached(c, "hz-dpp",  # type: ignore[no-any-return]
+                   lambda i: frozenset(_regs(i.reads, "v") | _regs(i.writes, "v")))
+
+
+def soft_clause_required(clause: Sequence[Any], c: Any) -> int:
+    """Wait states before memory instruction ``c`` that follows ``clause``, the run of
+    instructions of its own kind (VMEM/FLAT, or SMEM) right before it (LLVM's
+    ``checkSoftClauseHazards``; XNACK may replay a clause, so no instruction in it may
+    write what another reads, and a store ends it). 0 or 1."""
+    defs: set[tuple[str, int]] = set()
+    uses: set[tuple[str, int]] = set()
+    for i in clause:
+        defs |= {(r.file, k) for r in i.writes for k in range(r.first, r.first + r.count)}
+        uses |= {(r.file, k) for r in i.reads for k in range(r.first, r.first + r.count)}
+    if not defs:
+        return 0
+    if "mem_write" in c.idef.effects:
+        return 1
+    defs |= {(r.file, k) for r in c.writes for k in range(r.first, r.first + r.count)}
+    uses |= {(r.file, k) for r in c.reads for k in range(r.first, r.first + r.count)}
+    return 1 if defs & uses else 0
+
+
+def clause_kind(i: Any) -> str | None:
+    """The soft-clause kind of an instruction: "vmem", "smem" or None."""
+    if is_vmem(i):
+        return "vmem"
+    if i.idef.family == "SMEM":
+        return "smem"
+    return None
+
+
 RULES: tuple[Rule, ...] = (
-    Rule("VALU writes SGPR -> VMEM reads it", ALL, is_valu, is_vmem,
-         lambda p, c: bool(_sgprs_written(p) and _sgprs_written(p) & _sgpr_reads(c) - _EXEC_SET),
-         5),
+    Rule("VALU writes SGPR/EXEC -> VMEM reads it", ALL, is_valu, is_vmem,
+         lambda p, c: bool(_sgprs_written(p) and _sgprs_written(p) & _sgpr_reads(c)), 5),
     Rule("VALU writes SGPR/VCC -> VALU reads it", GFX940, is_valu, is_valu,
          lambda p, c: bool(_sgprs_written(p) and _sgprs_written(p) - _EXEC_SET
                            & (_explicit_sgpr_reads(c) | (_sgpr_reads(c) & _VCC_SET)))
@@ -278,12 +374,13 @@ RULES: tuple[Rule, ...] = (
          lambda p, c: bool(_vgprs_written(p) & _slot_regs(c, (0,), "v")), 1),
     Rule("VALU writes SGPR -> v_readlane/v_writelane lane select", ALL, is_valu,
          lambda c: c.idef.base in ("v_readlane_b32", "v_writelane_b32"),
-         lambda p, c: bool(_sgprs_written(p) & _slot_regs(c, (1,), "s")), 4),
+         lambda p, c: bool(_sgprs_written(p) & _slot_regs(c, _named_slots(c, "ssrc1"), "s")), 4),
     Rule("transcendental VALU -> non-transcendental VALU reads its result", GFX940, is_trans,
          lambda c: is_valu(c) and not is_trans(c),
          lambda p, c: bool(_vgprs_written(p) & _vgpr_reads(c)), 1),
-    Rule("VALU writes VGPR -> DPP reads it", ALL, is_valu, lambda c: c.idef.encoding == "dpp",
-         lambda p, c: bool(_vgprs_written(p) & _slot_regs(c, (0,))), 2),
+    Rule("any write of a VGPR -> DPP reads it (sources and old vdst)", ALL, lambda p: True,
+         lambda c: c.idef.encoding == "dpp",
+         lambda p, c: bool(_vgprs_written(p) & _dpp_vgprs(c)), 2),
     Rule("VALU writes EXEC -> DPP", ALL, is_valu, lambda c: c.idef.encoding == "dpp",
          lambda p, c: _writes_exec(p), 5),
     Rule("VALU writes VCC -> v_div_fmas", ALL, is_valu, lambda c: c.idef.base.startswith("v_div_fmas"),
@@ -298,6 +395,10 @@ RULES: tuple[Rule, ...] = (
     Rule("MFMA result -> VALU/VMEM/DS/FLAT read or VALU write", ALL, is_mfma,
          lambda c: is_valu(c) or is_vmem(c) or c.idef.family == "DS", None, mfma_to_other),
     Rule("MFMA reads SrcC -> VALU overwrites it", ALL, is_mfma, is_valu, None, srcc_read_to_valu_write),
+    Rule("s_setreg -> s_getreg/s_setreg of the same hwreg", ALL, is_setreg,
+         lambda c: c.idef.base.startswith(("s_setreg", "s_getreg")), same_hwreg, 2),
+    Rule("VMEM store of >64 bits -> VALU overwrites its data", ALL, lambda p: bool(wide_store_data(p)),
+         lambda c: is_valu(c) or is_mfma(c), None, store_data_overwrite),
 )
 
 
