@@ -177,3 +177,140 @@ def check_hazards(seeds: Sequence[int], arch: str = "gfx942") -> list[HazardResu
         results.append(HazardResult(seed, prog, mine, nop_states(mine), nop_states(on_raw[f"raw{i}"], _NOP),
                                     llvm_on_ours - nop_states(mine)))
     return results
+
+
+# --- waits: insert-waitcnt / verify-waitcnt against si-insert-waitcnts ------------------
+
+WAIT_TEMPLATES: dict[str, Template] = {
+    "global_load": lambda r: f"global_load_dword {_v(r)}, {_v(r)}, s[0:1]",
+    "global_load_x2": lambda r: f"global_load_dwordx2 {_v2(r)}, {_v(r)}, s[0:1]",
+    "global_store": lambda r: f"global_store_dword {_v(r)}, {_v(r)}, s[0:1]",
+    "buffer_load": lambda r: f"buffer_load_dword {_v(r)}, {_v(r)}, s[8:11], 0 offen",
+    "buffer_store": lambda r: f"buffer_store_dword {_v(r)}, {_v(r)}, s[8:11], 0 offen",
+    "ds_read": lambda r: f"ds_read_b32 {_v(r)}, {_v(r)}",
+    "ds_read_x2": lambda r: f"ds_read_b64 {_v2(r)}, {_v(r)}",
+    "ds_write": lambda r: f"ds_write_b32 {_v(r)}, {_v(r)}",
+    "s_load": lambda r: f"s_load_dword {_s(r)}, s[0:1], 0x0",
+    "s_load_x2": lambda r: f"s_load_dwordx2 {_s2(r)}, s[0:1], 0x8",
+    "v_add_u32": lambda r: f"v_add_u32 {_v(r)}, {_v(r)}, {_v(r)}",
+    "v_mov_sgpr": lambda r: f"v_mov_b32 {_v(r)}, {_s(r)}",
+    "v_add_f32_sgpr": lambda r: f"v_add_f32_e64 {_v(r)}, {_s(r)}, {_v(r)}",
+    "s_add_u32": lambda r: f"s_add_u32 {_s(r)}, {_s(r)}, {_s(r)}",
+    "v_mov_imm": lambda r: f"v_mov_b32 {_v(r)}, {r.randrange(64)}",
+}
+_WAIT = re.compile(r"^S_WAITCNT (\d+)")
+_OUR_WAIT = re.compile(r"^s_waitcnt\b")
+
+Waits = dict[int, tuple[int, int]]  # before the k-th other instruction: (vmcnt, lgkmcnt)
+
+
+def wait_program(seed: int, lo: int = 5, hi: int = 40) -> list[str]:
+    r = random.Random(seed)
+    names = sorted(WAIT_TEMPLATES)
+    return [WAIT_TEMPLATES[r.choice(names)](r) for _ in range(r.randint(lo, hi))] + ["s_endpgm"]
+
+
+def _apply(lines: Sequence[str], arch: str, *passes: object) -> list[str]:
+    from pyhip_mlir.codegen.asm_parser import parse_asm
+    from pyhip_mlir.codegen.asm_printer import body_lines
+    from pyhip_mlir.dialects.cdna import make_context
+    from pyhip_mlir.dialects.cdna.kernel import KernelOp
+
+    text = "\t.text\n\t.globl k\nk:\n" + "\n".join("\t" + ln for ln in lines) + "\n"
+    module = parse_asm(text, "<program>", arch)
+    for p in passes:
+        p.apply(make_context(), module)  # type: ignore[attr-defined]
+    kernel = next(op for op in module.walk() if isinstance(op, KernelOp))
+    return [ln.strip() for ln in body_lines(kernel, arch)]
+
+
+def our_waits(lines: Sequence[str], arch: str) -> list[str]:
+    """``lines`` with ``insert-waitcnt`` applied."""
+    from pyhip_mlir.transforms.insert_waitcnt import InsertWaitcntPass
+
+    return _apply(lines, arch, InsertWaitcntPass())
+
+
+def verify_waits(lines: Sequence[str], arch: str) -> str | None:
+    """None if ``verify-waitcnt`` accepts ``lines``, else its error."""
+    from pyhip_mlir.diagnostics import ReportedError
+    from pyhip_mlir.transforms.verify_waitcnt import VerifyWaitcntPass
+
+    try:
+        _apply(lines, arch, VerifyWaitcntPass())
+    except ReportedError as e:
+        return str(e)
+    return None
+
+
+def waits_of(lines: Sequence[str], mir: bool = False) -> Waits:
+    """The waits of a program, keyed by the instruction they precede; several waits in a
+    row combine to the smallest counts."""
+    from pyhip_mlir.transforms.waitcnt_model import decode_waitcnt
+
+    out: Waits = {}
+    k = 0
+    for ln in lines:
+        if mir:
+            m = _WAIT.match(ln)
+            imm = int(m.group(1)) if m else None
+        else:
+            imm = _our_wait_imm(ln) if _OUR_WAIT.match(ln) else None
+        if imm is None:
+            if not ln.startswith("bb."):
+                k += 1
+            continue
+        vm, _, lgkm = decode_waitcnt(imm)
+        old = out.get(k, (63, 15))
+        out[k] = (min(vm, old[0]), min(lgkm, old[1]))
+    return {k: w for k, w in out.items() if w != (63, 15)}
+
+
+def _our_wait_imm(line: str) -> int:
+    from pyhip_mlir.transforms.waitcnt_model import encode_waitcnt
+
+    f = dict(re.findall(r"(vmcnt|expcnt|lgkmcnt)\((\d+)\)", line))
+    return encode_waitcnt(int(f.get("vmcnt", 63)), int(f.get("expcnt", 7)), int(f.get("lgkmcnt", 15)))
+
+
+def with_waits(program: Sequence[str], waits: Waits) -> list[str]:
+    """``program`` with ``s_waitcnt`` lines at the given places."""
+    out: list[str] = []
+    for k, ln in enumerate(program):
+        if k in waits:
+            vm, lgkm = waits[k]
+            out.append(f"s_waitcnt vmcnt({vm}) lgkmcnt({lgkm})")
+        out.append(ln)
+    return out
+
+
+def stricter(a: Waits, b: Waits) -> list[int]:
+    """Places where ``a`` waits for more than ``b`` on some counter."""
+    return [k for k, (vm, lgkm) in a.items()
+            if vm < b.get(k, (63, 15))[0] or lgkm < b.get(k, (63, 15))[1]]
+
+
+@dataclass
+class WaitResult:
+    seed: int
+    program: list[str]
+    ours: list[str]
+    our_waits: Waits
+    llvm_waits: Waits  # si-insert-waitcnts on the program without waits
+    llvm_added: list[int]  # places where LLVM waits for more than ours (must be empty)
+    verify_error: str | None  # verify-waitcnt on the program with LLVM's waits
+
+
+def check_waits(seeds: Sequence[int], arch: str = "gfx942") -> list[WaitResult]:
+    programs = [wait_program(s) for s in seeds]
+    ours = [our_waits(p, arch) for p in programs]
+    on_ours = _functions(run_llc(_batch_mir(ours, arch, "ours"), arch, "si-insert-waitcnts"))
+    on_raw = _functions(run_llc(_batch_mir(programs, arch, "raw"), arch, "si-insert-waitcnts"))
+    results = []
+    for i, (seed, prog, mine) in enumerate(zip(seeds, programs, ours, strict=True)):
+        mw = waits_of(mine)
+        theirs_on_ours = waits_of(on_ours[f"ours{i}"], mir=True)
+        lw = waits_of(on_raw[f"raw{i}"], mir=True)
+        results.append(WaitResult(seed, prog, mine, mw, lw, stricter(theirs_on_ours, mw),
+                                  verify_waits(with_waits(prog, lw), arch)))
+    return results

@@ -39,18 +39,20 @@ def insert_waits(kernel: KernelOp) -> int:
         if not isinstance(op, InstOp) or op.mnemonic == "s_waitcnt":
             return
         vm = lgkm = None
-        for v in op.operands:
-            hit = state.pending(v)
-            if hit is not None:
-                kind, after, _ = hit
-                if kind == "vm":
-                    vm = min(after, vm if vm is not None else CAP)
-                elif kind == "lds":
-                    lgkm = min(after, lgkm if lgkm is not None else 15)
-                else:
-                    lgkm = 0
+        for kind, after, *_ in state.conflicts(op):
+            if kind == "vm":
+                vm = min(after, vm if vm is not None else CAP)
+            elif kind == "lds":
+                lgkm = min(after, lgkm if lgkm is not None else 15)
+            else:
+                lgkm = 0
         if vm is None and lgkm is None:
             return
+        if lgkm and state.queues["smem"].stamps:
+            # LDS completes in order, so lgkmcnt(N) would do, but LLVM's
+            # SIInsertWaitcnts waits for 0 when scalar loads share the counter; so do we,
+            # so that its check of our output finds nothing to add (docs/hazards.md)
+            lgkm = 0
         vmcnt = 63 if vm is None else min(vm, 63)
         lgkmcnt = 15 if lgkm is None else min(lgkm, 15)
         w = inst_class("s_waitcnt")(imm={0: encode_waitcnt(vmcnt, 7, lgkmcnt)})

@@ -7,7 +7,9 @@ instruction operand that a memory operation writes (directly, through ``cdna.ext
 ``build``, ``copy`` and ``merge_lanes``, which move no data before allocation, or
 through region/block arguments), that instance of the operation must be complete on
 every path to the read (``waitcnt_model``); otherwise it is an error at the reading line that names the
-load's line and the wait that would complete it. Runs on SSA IR before allocation.
+load's line and the wait that would complete it. Runs on SSA IR before allocation; on
+allocated IR (or parsed assembly) it also checks reads and overwrites by physical
+register, as LLVM's SIInsertWaitcnts does.
 
 Statistics: ``waits-checked``, ``reads-checked``.
 """
@@ -24,6 +26,7 @@ from xdsl.passes import ModulePass
 from pyhip_mlir.diagnostics import ReportedError, emit, location_of
 from pyhip_mlir.dialects.cdna.inst import InstOp
 from pyhip_mlir.dialects.cdna.kernel import KernelOp
+from pyhip_mlir.dialects.cdna.types import describe_type
 from pyhip_mlir.transforms.registry import stats
 from pyhip_mlir.transforms.waitcnt_flow import Flow
 from pyhip_mlir.transforms.waitcnt_model import State, needed_wait
@@ -46,16 +49,14 @@ class _Checker:
         if op.mnemonic == "s_waitcnt":
             self.waits += 1
             return
-        for v in op.operands:
-            hit = state.pending(v)
-            if hit is None:
-                continue
-            kind, after, load = hit
-            name = v.name_hint or "a value"
+        for kind, after, load, v, overwrites in state.conflicts(op):
+            name = v.name_hint or describe_type(v.type)
+            what = (f"overwrites '{name}' while {load.mnemonic} at {_line(load)} may still "
+                    "write it" if overwrites else
+                    f"reads '{name}' loaded at {_line(load)} ({load.mnemonic})")
             emit(op, "error",
-                 f"reads '{name}' loaded at {_line(load)} ({load.mnemonic}) before an "
-                 f"s_waitcnt completes it (needs s_waitcnt {needed_wait(kind, after)} "
-                 "before this line)")
+                 f"{what} before an s_waitcnt completes it (needs s_waitcnt "
+                 f"{needed_wait(kind, after)} before this line)")
             self.errors += 1
             break
         self.reads += len(op.operands)
@@ -85,6 +86,6 @@ class VerifyWaitcntPass(ModulePass):
         st.add("reads-checked", reads, "Reads of memory results checked")
         st.add("waits-checked", waits, "s_waitcnt instructions seen")
         if errors:
-            raise ReportedError(f"{errors} read(s) before the wait that completes the load")
+            raise ReportedError(f"{errors} register access(es) before the s_waitcnt that completes the load")
 
 

@@ -24,9 +24,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from xdsl.ir import SSAValue
+from functools import cache
+
+from xdsl.ir import Attribute, SSAValue
 
 from pyhip_mlir.dialects.cdna.inst import InstOp
+from pyhip_mlir.dialects.cdna.types import RegType
 
 KINDS = ("vm", "lds", "smem")
 CAP = 64  # counts beyond the widest counter field all mean "many"
@@ -112,6 +115,38 @@ class State:
                 return kind, min(q.base - hit[0], CAP), hit[1]
         return None
 
+    def pending_regs(self, t: Attribute) -> list[tuple[str, int, InstOp]]:
+        """Outstanding operations writing any physical register of type ``t`` (through
+        whichever value): after allocation, or in parsed assembly, a register is read
+        or overwritten by values other than the load's own result."""
+        units = reg_units(t)
+        if not units:
+            return []
+        out = []
+        for kind, q in self.queues.items():
+            for v, (stamp, op) in q.stamps.items():
+                if reg_units(v.type) & units:
+                    out.append((kind, min(q.base - stamp, CAP), op))
+        return out
+
+    def conflicts(self, op: InstOp) -> list[tuple[str, int, InstOp, SSAValue, bool]]:
+        """What must complete before ``op`` issues: (queue, later issues, memory op,
+        the value, whether ``op`` overwrites it) for each operand an outstanding
+        operation will write, and for each result register it will write. A vm
+        operation overwriting a register a vm load will write needs no wait: vm
+        operations write back in issue order."""
+        out = []
+        for v in op.operands:
+            hit = self.pending(v)
+            if hit is not None:
+                out.append((*hit, v, False))
+            out += [(*h, v, False) for h in self.pending_regs(v.type)]
+        in_order = kind_of(op) == "vm"
+        for r in op.results:
+            out += [(*h, r, True) for h in self.pending_regs(r.type)
+                    if not (in_order and h[0] == "vm")]
+        return out
+
     def alias(self, dst: SSAValue, srcs: Sequence[SSAValue]) -> None:
         """``dst`` holds what ``srcs`` hold (outstanding if any of them is; the newest)."""
         for q in self.queues.values():
@@ -129,6 +164,14 @@ class State:
 
     def key(self) -> tuple:
         return tuple(tuple(sorted((id(v), q.after(v)) for v in q.stamps)) for q in self.queues.values())
+
+
+@cache
+def reg_units(t: Attribute) -> frozenset[tuple[str, int]]:
+    """The physical registers of an allocated register type (empty otherwise)."""
+    if isinstance(t, RegType) and t.is_allocated:
+        return frozenset((t.file, r) for r in t.registers())
+    return frozenset()
 
 
 def join(a: State, b: State) -> State:
