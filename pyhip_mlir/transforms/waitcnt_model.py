@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
 from functools import cache
 
 from xdsl.ir import Attribute, SSAValue
