@@ -51,6 +51,16 @@ def _a(r: random.Random) -> str:
     return f"a{r.randrange(16)}"
 
 
+def _v4(r: random.Random) -> str:
+    k = r.randrange(2) * 4
+    return f"v[{k}:{k + 3}]"
+
+
+def _v3(r: random.Random) -> str:
+    k = r.randrange(3) * 2
+    return f"v[{k}:{k + 2}]"
+
+
 HAZARD_TEMPLATES: dict[str, Template] = {
     "v_add_u32": lambda r: f"v_add_u32 {_v(r)}, {_v(r)}, {_v(r)}",
     "v_fma_f32": lambda r: f"v_fma_f32 {_v(r)}, {_v(r)}, {_v(r)}, {_v(r)}",
@@ -84,11 +94,29 @@ HAZARD_TEMPLATES: dict[str, Template] = {
     "mfma_32": lambda r: f"v_mfma_f32_32x32x8_f16 a[0:15], {_v2(r)}, {_v2(r)}, a[0:15]",
     "accvgpr_read": lambda r: f"v_accvgpr_read_b32 {_v(r)}, {_a(r)}",
     "accvgpr_write": lambda r: f"v_accvgpr_write_b32 {_a(r)}, {_v(r)}",
+    "mfma_16_bf16": lambda r: f"v_mfma_f32_16x16x16_bf16 a[8:11], {_v2(r)}, {_v2(r)}, a[8:11]",
+    "mfma_32_bf16": lambda r: f"v_mfma_f32_32x32x8_bf16 a[0:15], {_v2(r)}, {_v2(r)}, a[0:15]",
+    "mfma_16_vgpr": lambda r: f"v_mfma_f32_16x16x16_f16 {_v4(r)}, {_v2(r)}, {_v2(r)}, {_v4(r)}",
+    "s_and_saveexec": lambda r: f"s_and_saveexec_b64 {_s2(r)}, {_s2(r)}",
+    "v_add_dpp": lambda r: f"v_add_f32_dpp {_v(r)}, {_v(r)}, {_v(r)} row_shr:1 row_mask:0xf bank_mask:0xf",
+    "v_writelane_sgpr": lambda r: f"v_writelane_b32 {_v(r)}, {r.randrange(16)}, {_s(r)}",
+    "global_load_x2": lambda r: f"global_load_dwordx2 {_v2(r)}, {_v2(r)}, off",
+    "global_load_x4": lambda r: f"global_load_dwordx4 {_v4(r)}, {_v(r)}, s[0:1]",
+    "global_load_ubyte": lambda r: f"global_load_ubyte {_v(r)}, {_v(r)}, s[0:1]",
+    "global_store_x3": lambda r: f"global_store_dwordx3 {_v(r)}, {_v3(r)}, s[0:1]",
+    "global_store_short": lambda r: f"global_store_short {_v(r)}, {_v(r)}, s[0:1]",
+    "buffer_store_x4": lambda r: f"buffer_store_dwordx4 {_v4(r)}, {_v(r)}, s[8:11], {r.choice((_s(r), '0'))} offen",
+    "buffer_load_x2": lambda r: f"buffer_load_dwordx2 {_v2(r)}, {_v(r)}, s[8:11], 0 offen",
+    "ds_read_b128": lambda r: f"ds_read_b128 {_v4(r)}, {_v(r)}",
+    "ds_write_b64": lambda r: f"ds_write_b64 {_v(r)}, {_v2(r)} offset:8",
+    "s_load_x4": lambda r: "s_load_dwordx4 s[4:7], s[0:1], 0x10",
+    "s_movrels": lambda r: f"s_movrels_b32 {_s(r)}, {_s(r)}",
 }
 
 
 # gfx90a spells the f16/bf16 MFMAs of gfx940 without the last underscore
-_GFX90A_NAMES = {"16x16x16_f16": "16x16x16f16", "32x32x8_f16": "32x32x8f16"}
+_GFX90A_NAMES = {"16x16x16_f16": "16x16x16f16", "32x32x8_f16": "32x32x8f16",
+                 "16x16x16_bf16": "16x16x16bf16_1k", "32x32x8_bf16": "32x32x8bf16_1k"}
 
 
 def for_arch(line: str, arch: str) -> str:
@@ -167,7 +195,14 @@ def _batch_mir(programs: list[list[str]], arch: str, prefix: str) -> str:
 
 
 def check_hazards(seeds: Sequence[int], arch: str = "gfx942") -> list[HazardResult]:
-    programs = [hazard_program(s, arch=arch) for s in seeds]
+    """The random programs of ``seeds`` through both recognizers."""
+    return check_hazard_programs([hazard_program(s, arch=arch) for s in seeds], arch, seeds)
+
+
+def check_hazard_programs(programs: Sequence[list[str]], arch: str,
+                          seeds: Sequence[int] | None = None) -> list[HazardResult]:
+    """``programs`` (assembly lines ending in ``s_endpgm``) through both recognizers."""
+    seeds = list(seeds) if seeds is not None else list(range(len(programs)))
     ours = [our_nops(p, arch) for p in programs]
     on_ours = _functions(run_llc(_batch_mir(ours, arch, "ours"), arch, "post-RA-hazard-rec"))
     on_raw = _functions(run_llc(_batch_mir(programs, arch, "raw"), arch, "post-RA-hazard-rec"))
@@ -302,7 +337,15 @@ class WaitResult:
 
 
 def check_waits(seeds: Sequence[int], arch: str = "gfx942") -> list[WaitResult]:
-    programs = [wait_program(s) for s in seeds]
+    """The random wait-free programs of ``seeds`` through both wait inserters."""
+    return check_wait_programs([wait_program(s) for s in seeds], arch, seeds)
+
+
+def check_wait_programs(programs: Sequence[list[str]], arch: str,
+                        seeds: Sequence[int] | None = None) -> list[WaitResult]:
+    """``programs`` (no waits, ending in ``s_endpgm``) through both wait inserters, and
+    LLVM's waits through ``verify-waitcnt``."""
+    seeds = list(seeds) if seeds is not None else list(range(len(programs)))
     ours = [our_waits(p, arch) for p in programs]
     on_ours = _functions(run_llc(_batch_mir(ours, arch, "ours"), arch, "si-insert-waitcnts"))
     on_raw = _functions(run_llc(_batch_mir(programs, arch, "raw"), arch, "si-insert-waitcnts"))

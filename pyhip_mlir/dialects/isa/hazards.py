@@ -243,7 +243,8 @@ def mfma_to_mfma(p: Any, c: Any, arch: str) -> int:
 
 
 def mfma_to_other(p: Any, c: Any, arch: str) -> int:
-    """Wait states between MFMA ``p`` writing D and a VALU/memory op reading or writing it."""
+    """Wait states between MFMA ``p`` writing D and a VALU/VMEM/DS op reading or writing
+    it (LLVM's ``checkMAIVALUHazards``: a load overwriting D is a hazard too)."""
     d = _vgprs_written(p)
     n = _passes(p)
     mem = is_vmem(c) or c.idef.family == "DS"
@@ -255,7 +256,7 @@ def mfma_to_other(p: Any, c: Any, arch: str) -> int:
             need = n + 3 if is_xdl(p, arch) else n + 2
         else:
             need = n + 3
-    if is_valu(c) and d & _vgprs_written(c):
+    if d & _vgprs_written(c):  # VALU, VMEM and DS writes alike (WAW)
         if is_dgemm(p):
             waw = 6 if n == 4 else 11
         elif arch in GFX940:
@@ -270,7 +271,7 @@ _WAR = {2: 1, 4: 3, 8: 7, 16: 15}
 
 
 def srcc_read_to_valu_write(p: Any, c: Any, arch: str) -> int:
-    """An MFMA reading SrcC, then a VALU overwriting it (XDL MFMAs on gfx940)."""
+    """An MFMA reading SrcC, then a VALU or a load overwriting it (XDL MFMAs on gfx940)."""
     if is_dgemm(p) or (arch in GFX940 and not is_xdl(p, arch)):
         return 0
     if _mfma_srcc(p) & _vgprs_written(c) and not (_vgprs_written(p) >= _mfma_srcc(p)):
@@ -394,7 +395,8 @@ RULES: tuple[Rule, ...] = (
     Rule("MFMA result -> MFMA source", ALL, is_mfma, is_mfma, None, mfma_to_mfma),
     Rule("MFMA result -> VALU/VMEM/DS/FLAT read or VALU write", ALL, is_mfma,
          lambda c: is_valu(c) or is_vmem(c) or c.idef.family == "DS", None, mfma_to_other),
-    Rule("MFMA reads SrcC -> VALU overwrites it", ALL, is_mfma, is_valu, None, srcc_read_to_valu_write),
+    Rule("MFMA reads SrcC -> VALU/VMEM/DS overwrites it", ALL, is_mfma,
+         lambda c: is_valu(c) or is_vmem(c) or c.idef.family == "DS", None, srcc_read_to_valu_write),
     Rule("s_setreg -> s_getreg/s_setreg of the same hwreg", ALL, is_setreg,
          lambda c: c.idef.base.startswith(("s_setreg", "s_getreg")), same_hwreg, 2),
     Rule("VMEM store of >64 bits -> VALU overwrites its data", ALL, lambda p: bool(wide_store_data(p)),
