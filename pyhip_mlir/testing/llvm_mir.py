@@ -13,8 +13,9 @@ The translation leans on LLVM for every fact it can:
   ``_vcd`` -> ``_vgprcd_e64``).
 - What the MIR parser and the machine verifier require beyond that (implicit
   operands such as ``implicit $exec``, and how many leading operands are defs) is
-  learned from ``llc-22 -verify-machineinstrs`` itself, one opcode at a time, and
-  kept in ``dialects/isa/data/mir_<arch>.json`` (``scripts/gen_mir_table.py``).
+  learned from ``llc-22 -verify-machineinstrs`` itself, one opcode at a time, once per
+  process (a ``dialects/isa/data/mir_<arch>.json`` with the same entries, if present,
+  is read first).
 
 Branch targets become ``%bb.N``; labels start blocks (the MIR parser infers
 successors from branches and fall-through).
@@ -127,8 +128,8 @@ def opcode_info(inst: McInst, arch: str, learn: bool = True) -> dict[str, object
     if hit is not None:
         return hit
     if not learn:
-        raise MirError(f"{inst.opcode} ({inst.text}) is not in mir_{arch}.json: run "
-                       "scripts/gen_mir_table.py")
+        raise MirError(f"{inst.opcode} ({inst.text}) is not in mir_{arch}.json and "
+                       "learning from llc is off")
     info = learn_opcode(inst, arch)
     _learned[(arch, inst.opcode)] = info
     return info

@@ -123,3 +123,19 @@
 	v_add_u32 v3, v3, v3
 	v_accvgpr_read_b32 v3, a12
 	s_endpgm
+
+// -----
+// An MFMA's result overwritten by a load (WAW), and its SrcC overwritten by a load
+// before the MFMA has read it (WAR): hazards for VMEM and DS writes as for VALU ones.
+// CHECK-LABEL: {{^}}kernel:
+// CHECK-NEXT:  v_mfma_f32_16x16x16_f16 v[4:7], v[0:1], v[0:1], v[0:3]
+// CHECK-NEXT:  s_nop 6
+// CHECK-NEXT:  ds_read_b32 v4, v2
+// CHECK-NEXT:  v_mfma_f32_16x16x16_f16 v[8:11], v[2:3], v[2:3], v[12:15]
+// CHECK-NEXT:  s_nop 2
+// CHECK-NEXT:  global_load_dword v13, v2, s[0:1]
+	v_mfma_f32_16x16x16_f16 v[4:7], v[0:1], v[0:1], v[0:3]
+	ds_read_b32 v4, v2
+	v_mfma_f32_16x16x16_f16 v[8:11], v[2:3], v[2:3], v[12:15]
+	global_load_dword v13, v2, s[0:1]
+	s_endpgm
