@@ -4,6 +4,7 @@ on any number of random programs (issue 7; the CI runs tests/test_llvm_oracles.p
     python scripts/llvm_oracles.py                 # 2,000 programs per oracle and arch
     python scripts/llvm_oracles.py -n 100000 --arch gfx942
     python scripts/llvm_oracles.py -n 5000 --oracle hazards --start 1000000
+    python scripts/llvm_oracles.py -n 1000 --arch gfx942 --loops   # not yet all 0
 
 Prints one row per oracle and arch: programs, LLVM additions to our output (must be
 0), and how our wait states / wait counts compare with LLVM's on the program without
@@ -39,7 +40,7 @@ def states_before(lines: list[str], pattern: str) -> list[tuple[int, str]]:
         if m:
             states += int(m.group(1)) + 1
             continue
-        if ln.startswith("bb."):
+        if ln.endswith(":"):  # our labels, LLVM's bb.N:
             continue
         out.append((states, ln))
         states = 0
@@ -65,21 +66,21 @@ def hazard_findings(bad: list, arch: str) -> None:
         print("\n".join(f"      [{a}] {text}" for a, text in ctx))
 
 
-def run(oracle: str, arch: str, start: int, n: int, batch: int) -> bool:
+def run(oracle: str, arch: str, start: int, n: int, batch: int, loops: bool = False) -> bool:
     t0 = time.perf_counter()
     total = added = eq = fewer = more = rejected = 0
     bad: list = []
     for lo in range(start, start + n, batch):
         seeds = range(lo, min(lo + batch, start + n))
         if oracle == "hazards":
-            res = check_hazards(seeds, arch)
+            res = check_hazards(seeds, arch, loops)
             for r in res:
                 eq += r.our_states == r.llvm_states
                 fewer += r.our_states < r.llvm_states
                 more += r.our_states > r.llvm_states
             new_bad = [r for r in res if r.llvm_added]
         else:
-            res = check_waits(seeds, arch)
+            res = check_waits(seeds, arch, loops)
             for r in res:
                 looser = bool(stricter(r.llvm_waits, r.our_waits))
                 tighter = bool(stricter(r.our_waits, r.llvm_waits))
@@ -109,13 +110,15 @@ def main() -> None:
     ap.add_argument("--arch", action="append", help="gfx90a, gfx942, gfx950 (default: all)")
     ap.add_argument("--oracle", choices=("hazards", "waits"), action="append")
     ap.add_argument("--batch", type=int, default=1000, help="programs per llc run")
+    ap.add_argument("--loops", action="store_true",
+                    help="make a random middle part of each program a loop body")
     a = ap.parse_args()
     print("| oracle  | arch   | programs | LLVM adds | equal    | ours fewer | ours more | verify rejects LLVM | seconds |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     ok = True
     for oracle in a.oracle or ("hazards", "waits"):
         for arch in a.arch or ("gfx90a", "gfx942", "gfx950"):
-            ok = run(oracle, arch, a.start, a.n, a.batch) and ok
+            ok = run(oracle, arch, a.start, a.n, a.batch, a.loops) and ok
     sys.exit(0 if ok else 1)
 
 

@@ -36,6 +36,7 @@ DATA = Path(__file__).resolve().parent.parent / "dialects" / "isa" / "data"
 _SUFFIX = re.compile(r"_(gfx\d+|vi|si|gfx9)(_(acd|vcd))?$")
 _MC_INST = re.compile(r";\s*<MCInst #\d+ (\w+)")
 _MC_OPERAND = re.compile(r";\s*<MCOperand (Reg|Imm|Expr|FPImm):([^>]*)>")
+_BRANCHES = ("S_BRANCH", "S_CBRANCH")
 _MISSING = re.compile(r"missing implicit register operand '([^']+)'")
 
 
@@ -159,23 +160,30 @@ def inst_line(inst: McInst, info: dict[str, object], labels: dict[str, int]) -> 
 
 def to_mir(items: list[McInst | McLabel], arch: str, name: str = "prog",
            learn: bool = True) -> str:
-    """A MIR file with one function ``name`` whose blocks are the program's."""
+    """A MIR file with one function ``name`` whose blocks are the program's: one per
+    label, and one after every branch (MIR blocks end at their first terminator)."""
+    starts: list[bool] = []  # does item i begin a new block
+    for i, it in enumerate(items):
+        prev = items[i - 1] if i > 0 else None
+        after_branch = isinstance(prev, McInst) and prev.opcode.startswith(_BRANCHES)
+        new = i > 0 and (isinstance(it, McLabel) or after_branch)
+        if isinstance(it, McLabel) and isinstance(prev, McLabel):
+            new = False  # two labels on one block
+        starts.append(new)
     labels: dict[str, int] = {}
     n = 0
-    for i, it in enumerate(items):
+    for it, new in zip(items, starts, strict=True):
+        n += new
         if isinstance(it, McLabel):
-            if i > 0:
-                n += 1
             labels[it.name] = n
     body: list[str] = ["  bb.0:"]
     bb = 0
-    for i, it in enumerate(items):
-        if isinstance(it, McLabel):
-            if i > 0:
-                bb += 1
-                body.append(f"  bb.{bb}:")
-            continue
-        body.append("    " + inst_line(it, opcode_info(it, arch, learn), labels))
+    for it, new in zip(items, starts, strict=True):
+        if new:
+            bb += 1
+            body.append(f"  bb.{bb}:")
+        if isinstance(it, McInst):
+            body.append("    " + inst_line(it, opcode_info(it, arch, learn), labels))
     return ("---\n"
             f"name: {name}\n"
             "tracksRegLiveness: false\n"

@@ -133,6 +133,16 @@ def hazard_program(seed: int, lo: int = 5, hi: int = 40, arch: str = "gfx942") -
     return [for_arch(ln, arch) for ln in lines] + ["s_endpgm"]
 
 
+def loop_program(lines: list[str], seed: int) -> list[str]:
+    """A straight-line program (ending in ``s_endpgm``) with a random middle part made
+    the body of a loop: a label before it, ``s_cbranch_scc1`` back after it."""
+    r = random.Random(seed)
+    body = lines[:-1]
+    a = r.randrange(len(body) + 1)
+    b = r.randrange(a, len(body) + 1)
+    return [*body[:a], "L_loop:", *body[a:b], "s_cbranch_scc1 L_loop", *body[b:], "s_endpgm"]
+
+
 def our_nops(lines: Sequence[str], arch: str) -> list[str]:
     """``lines`` with ``insert-nop`` applied (read as a kernel, printed back)."""
     from pyhip_mlir.codegen.asm_parser import parse_asm
@@ -169,15 +179,25 @@ def _functions(output: str) -> dict[str, list[str]]:
         if m is None or "body:" not in doc:
             continue
         body = doc.split("body:", 1)[1].splitlines()[1:]
-        out[m.group(1)] = [ln.strip() for ln in body if ln.strip() and ln.strip() != "..."]
+        out[m.group(1)] = [ln.strip() for ln in body if ln.strip() and ln.strip() != "..."
+                           and not ln.strip().startswith(("successors:", "liveins:", ";"))]
     return out
+
+
+def _local_labels(lines: list[str], suffix: str) -> list[str]:
+    """``lines`` with every label they define renamed apart (programs share one file)."""
+    names = [ln[:-1] for ln in lines if ln.endswith(":")]
+    if not names:
+        return lines
+    pat = re.compile(r"(?<![\w.$])(" + "|".join(re.escape(n) for n in names) + r")(?![\w.$])")
+    return [pat.sub(lambda m: m.group(1) + suffix, ln) for ln in lines]
 
 
 def _batch_mir(programs: list[list[str]], arch: str, prefix: str) -> str:
     flat: list[str] = []
     for i, p in enumerate(programs):
         flat.append(f"{prefix}{i}:")
-        flat += p
+        flat += _local_labels(p, f"_{prefix}{i}")
     items = show_inst(flat, arch)
     docs: list[str] = []
     cur: list[McInst | McLabel] = []
@@ -194,9 +214,13 @@ def _batch_mir(programs: list[list[str]], arch: str, prefix: str) -> str:
     return "".join(docs)
 
 
-def check_hazards(seeds: Sequence[int], arch: str = "gfx942") -> list[HazardResult]:
-    """The random programs of ``seeds`` through both recognizers."""
-    return check_hazard_programs([hazard_program(s, arch=arch) for s in seeds], arch, seeds)
+def check_hazards(seeds: Sequence[int], arch: str = "gfx942", loops: bool = False) -> list[HazardResult]:
+    """The random programs of ``seeds`` through both recognizers (``loops``: each with a
+    random middle part made a loop body)."""
+    programs = [hazard_program(s, arch=arch) for s in seeds]
+    if loops:
+        programs = [loop_program(p, s) for p, s in zip(programs, seeds, strict=True)]
+    return check_hazard_programs(programs, arch, seeds)
 
 
 def check_hazard_programs(programs: Sequence[list[str]], arch: str,
@@ -292,7 +316,7 @@ def waits_of(lines: Sequence[str], mir: bool = False) -> Waits:
         else:
             imm = _our_wait_imm(ln) if _OUR_WAIT.match(ln) else None
         if imm is None:
-            if not ln.startswith("bb."):
+            if not ln.endswith(":"):  # labels (ours) and blocks (bb.N:) issue nothing
                 k += 1
             continue
         vm, _, lgkm = decode_waitcnt(imm)
@@ -311,11 +335,16 @@ def _our_wait_imm(line: str) -> int:
 def with_waits(program: Sequence[str], waits: Waits) -> list[str]:
     """``program`` with ``s_waitcnt`` lines at the given places."""
     out: list[str] = []
-    for k, ln in enumerate(program):
+    k = 0
+    for ln in program:
+        if ln.endswith(":"):
+            out.append(ln)
+            continue
         if k in waits:
             vm, lgkm = waits[k]
             out.append(f"s_waitcnt vmcnt({vm}) lgkmcnt({lgkm})")
         out.append(ln)
+        k += 1
     return out
 
 
@@ -336,9 +365,13 @@ class WaitResult:
     verify_error: str | None  # verify-waitcnt on the program with LLVM's waits
 
 
-def check_waits(seeds: Sequence[int], arch: str = "gfx942") -> list[WaitResult]:
-    """The random wait-free programs of ``seeds`` through both wait inserters."""
-    return check_wait_programs([wait_program(s) for s in seeds], arch, seeds)
+def check_waits(seeds: Sequence[int], arch: str = "gfx942", loops: bool = False) -> list[WaitResult]:
+    """The random wait-free programs of ``seeds`` through both wait inserters (``loops``:
+    as for :func:`check_hazards`)."""
+    programs = [wait_program(s) for s in seeds]
+    if loops:
+        programs = [loop_program(p, s) for p, s in zip(programs, seeds, strict=True)]
+    return check_wait_programs(programs, arch, seeds)
 
 
 def check_wait_programs(programs: Sequence[list[str]], arch: str,

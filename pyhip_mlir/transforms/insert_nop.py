@@ -38,6 +38,7 @@ from pyhip_mlir.dialects.cdna.pseudo import (
     ConditionOp,
     CopyOp,
     ExtractOp,
+    FallthroughOp,
     IfOp,
     ParallelCopyOp,
     WhileOp,
@@ -292,7 +293,9 @@ class _Fixer:
         """The memory clause still open when ``b`` starts: the one ending the block laid
         out before it, if that block falls through without a branch instruction."""
         prev = b.prev_block
-        if prev is None or (prev.last_op is not None and prev.last_op.has_trait(IsTerminator)):
+        last = prev.last_op if prev is not None else None
+        if prev is None or (last is not None and last.has_trait(IsTerminator)
+                            and not isinstance(last, FallthroughOp)):
             return []
         return self.clause_out.get(prev, [])
 
