@@ -141,7 +141,8 @@ def test_readlane_readfirstlane_writelane() -> None:
     v_readlane_b32 s3, v0, 5
     v_readlane_b32 s4, v0, m0
     v_readfirstlane_b32 s5, v0
-    v_writelane_b32 v1, s11, s12
+    s_mov_b32 m0, s12
+    v_writelane_b32 v1, s11, m0
     v_writelane_b32 v1, s11, 1
     """
     ex = 0xFFFF0000_00000000 | (1 << 13) | (1 << 40)

@@ -251,7 +251,7 @@ def _shape(mnemonic: str, op_arch: str, mod_keys: tuple[str, ...], ndefs: int) -
         use_checks=tuple(check(s) for s in use_slots),
         required=sum(1 for s in use_slots if not s.optional),
         want_uses=tuple(want_uses),
-        constant_bus=idef.family.startswith("VOP") and idef.base not in LANE_OPS,
+        constant_bus=idef.family.startswith("VOP") and idef.base not in ("v_readlane_b32", "v_readfirstlane_b32"),
         tied=tuple(
             (i, use_slots.index(slot)) for i, slot in enumerate(def_slots) if slot.role == "both"
         ),
@@ -299,6 +299,8 @@ def verify_inst(op: InstOp) -> None:
     _check_immediates(op, items, list(use_slots))
     if shape.constant_bus:
         _check_constant_bus(op, items, list(use_slots), shape.idef)
+    if shape.idef.base.startswith("global_"):
+        _check_global_address(op, items, list(use_slots))
 
     for r_idx, idx in shape.tied:
         if idx < len(items) and items[idx][0] == "reg":
@@ -380,9 +382,6 @@ def _check_inst_edges(op: InstOp) -> None:
 # Inline constants of the gfx9 encoding: no literal dword needed.
 INLINE_INTS = range(-16, 65)
 INLINE_FLOATS = frozenset({0.0, 0.5, -0.5, 1.0, -1.0, 2.0, -2.0, 4.0, -4.0, 0.15915494309189535})
-# Lane-access ops read a scalar lane select on top of their source: exempt from the
-# one-scalar rule (LLVM checks them separately).
-LANE_OPS = frozenset({"v_readlane_b32", "v_writelane_b32", "v_readfirstlane_b32"})
 # What a VALU op may read besides VGPRs: on gfx9 one scalar value per instruction.
 CONSTANT_BUS_LIMIT = 1
 
@@ -408,17 +407,37 @@ def _check_immediates(op: InstOp, items: list[tuple[str, object]], slots: list[O
             )
 
 
+def _check_global_address(op: InstOp, items: list[tuple[str, object]], slots: list[OperandDef]) -> None:
+    """global_*: the VGPR address is 64 bits without an SGPR base (``off``), 32 bits
+    (an offset) with one."""
+    by_name = {slot.name: item for item, slot in zip(items, slots, strict=False)}
+    vaddr, saddr = by_name.get("vaddr"), by_name.get("saddr")
+    if vaddr is None or vaddr[0] != "reg":
+        return
+    t = vaddr[1].type  # type: ignore[union-attr]
+    if not isinstance(t, RegType) or t.file != "v":
+        return
+    sgpr_base = saddr is not None and saddr[0] == "reg"
+    want = 1 if sgpr_base else 2
+    if t.nregs != want:
+        how = ("with an SGPR base (saddr) the VGPR address is a 32-bit offset: one VGPR"
+               if sgpr_base else "with saddr 'off' the VGPR address is 64 bits: a VGPR pair")
+        raise VerifyException(f"'{op.mnemonic}': {how}, not {describe_type(t)}")
+
+
 def _check_constant_bus(
     op: InstOp, items: list[tuple[str, object]], slots: list[OperandDef], idef: InstrDef
 ) -> None:
     """A gfx9 VALU instruction reads at most one SGPR, special register or literal."""
     scalars: list[str] = []
     seen: set[object] = set()
-    for (kind, val), _slot in zip(items, slots, strict=False):
+    for (kind, val), slot in zip(items, slots, strict=False):
         if kind == "reg":
             t = val.type  # type: ignore[union-attr]
             if isinstance(t, RegType) and t.file == "s":
                 key: object = (t.first, t.nregs) if t.is_allocated else val
+            elif isinstance(t, SpecialRegType) and t.reg == "m0" and slot.name == "ssrc1":
+                continue  # v_writelane's lane select may be m0 on top of one SGPR
             elif isinstance(t, SpecialRegType) and t.reg in ("vcc", "m0", "exec"):
                 key = t.reg
             else:

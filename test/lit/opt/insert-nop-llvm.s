@@ -104,11 +104,11 @@
 // CHECK-NEXT:  v_writelane_b32 v6, s5, 38
 // CHECK-NEXT:  v_readfirstlane_b32 s6, v4
 // CHECK-NEXT:  s_nop 3
-// CHECK-NEXT:  v_writelane_b32 v7, s2, s6
+// CHECK-NEXT:  v_writelane_b32 v7, 2, s6
 	v_cmp_eq_u32_e64 s[4:5], v3, v5
 	v_writelane_b32 v6, s5, 38
 	v_readfirstlane_b32 s6, v4
-	v_writelane_b32 v7, s2, s6
+	v_writelane_b32 v7, 2, s6
 	s_endpgm
 
 // -----

@@ -48,3 +48,18 @@
 // CHECK: errors.s:[[# @LINE + 1]]:1: error: .amdhsa_kernel k has no .end_amdhsa_kernel
 .amdhsa_kernel k ; expected-error {{.amdhsa_kernel k has no .end_amdhsa_kernel}}
   .amdhsa_kernarg_size 8
+
+// -----
+
+// Found by the LLVM oracles (llvm-mc rejects both): a 32-bit address with saddr 'off',
+// and two SGPRs in one v_writelane (m0 as its lane select is the one exception).
+// CHECK: errors.s:[[# @LINE + 1]]:3: error: 'global_store_dwordx4': with saddr 'off' the VGPR address is 64 bits
+  global_store_dwordx4 v2, v[4:7], off ; expected-error {{with saddr 'off' the VGPR address is 64 bits: a VGPR pair, not vgpr x1 (v2)}}
+  s_endpgm
+
+// -----
+
+// CHECK: errors.s:[[# @LINE + 1]]:3: error: 'v_writelane_b32' reads 2 scalar values
+  v_writelane_b32 v1, s2, s3 ; expected-error {{reads 2 scalar values (sgpr x1 (s2), sgpr x1 (s3))}}
+  v_writelane_b32 v1, s2, m0
+  s_endpgm
