@@ -15,6 +15,11 @@ tied (role "both") ``vdst`` of an SMFMAC; every other register source (SMFMAC's 
 VGPR, a scaled MFMA's scale VGPRs) counts as SrcA/SrcB, as LLVM's loop over the
 explicit uses does.
 
+Every rule is checked against LLVM's own recognizer (``llc -run-pass=post-RA-hazard-rec``)
+on random programs: ``tests/test_llvm_oracles.py``, docs/hazards.md. The XNACK soft-clause
+rule (:func:`soft_clause_required`) looks at a run of instructions, not a pair; only
+``insert-nop`` applies it.
+
 :class:`HazardRules` answers ``required(producer, consumer)`` for any objects with
 ``idef`` (an :class:`~pyhip_mlir.dialects.isa.table.InstrDef`), ``reads``/``writes``
 (register ranges with ``file``/``first``/``count``; special registers as SGPRs at their
