@@ -29,10 +29,11 @@ a ``reg``) and ``mods``. The emulator's sanitizer and the ``insert-nop`` pass us
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from pyhip_mlir.dialects.isa.hwreg import hwreg_id
 
 VCC_REGS = (106, 107)
 EXEC_REGS = (126, 127)
@@ -41,9 +42,6 @@ VMEM_FAMILIES = ("MUBUF", "MTBUF", "FLAT", "MIMG")
 GFX940 = ("gfx942", "gfx950")
 ALL = ("gfx90a", "gfx942", "gfx950")
 LANE_OPS = ("v_readlane_b32", "v_readfirstlane_b32", "v_writelane_b32")
-HWREG_IDS = {"HW_REG_MODE": 1, "HW_REG_STATUS": 2, "HW_REG_TRAPSTS": 3, "HW_REG_HW_ID": 4,
-             "HW_REG_GPR_ALLOC": 5, "HW_REG_LDS_ALLOC": 6, "HW_REG_IB_STS": 7}
-_HWREG = re.compile(r"hwreg\(\s*(\w+)")
 
 
 def is_valu(i: Any) -> bool:
@@ -285,17 +283,8 @@ def srcc_read_to_valu_write(p: Any, c: Any, arch: str) -> int:
 
 
 def _hwreg_id(i: Any) -> int | str:
-    """The hardware register an s_setreg/s_getreg names: its id (``hwreg(HW_REG_MODE,
-    ...)``, ``hwreg(1, ...)`` or a raw simm16), else the operand text."""
-    v = next((op.value for op in i.uses if op is not None and op.value is not None), None)
-    if isinstance(v, int):
-        return v & 0x3F
-    text = str(v)
-    m = _HWREG.match(text)
-    if m is None:
-        return text
-    name = m.group(1)
-    return int(name, 0) if name[0].isdigit() else HWREG_IDS.get(name, name)
+    """The hardware register an s_setreg/s_getreg names."""
+    return hwreg_id(next((op.value for op in i.uses if op is not None and op.value is not None), None))
 
 
 def is_setreg(i: Any) -> bool:

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pyhip_mlir.dialects.isa.hwreg import HW_REG_NAMES
 from pyhip_mlir.emulator import bits
 from pyhip_mlir.emulator.semantics.registry import semantics
 
@@ -67,22 +68,6 @@ U64 = np.uint64
 SYNTHETIC_CODE_BASE = 0xC0DE_0000_0000
 MODE_DEFAULT = 0x3F0  # FP_ROUND 0, FP_DENORM 0xF, DX10_CLAMP 1, IEEE 1
 HW_REG_MODE = 1
-# gfx9 hardware register ids (LLVM SIDefines.h / AMDGPUAsmUtils.cpp), for messages
-HW_REG_NAMES: dict[str, int] = {
-    "HW_REG_MODE": 1,
-    "HW_REG_STATUS": 2,
-    "HW_REG_TRAPSTS": 3,
-    "HW_REG_HW_ID": 4,
-    "HW_REG_GPR_ALLOC": 5,
-    "HW_REG_LDS_ALLOC": 6,
-    "HW_REG_IB_STS": 7,
-    "HW_REG_SH_MEM_BASES": 15,
-    "HW_REG_TBA_LO": 16,
-    "HW_REG_TBA_HI": 17,
-    "HW_REG_TMA_LO": 18,
-    "HW_REG_TMA_HI": 19,
-    "HW_REG_XCC_ID": 20,
-}
 _HWREG_RE = re.compile(r"\s*hwreg\(\s*(\w+)\s*(?:,\s*(\w+)\s*,\s*(\w+)\s*)?\)\s*$")
 _MEMTIME = itertools.count(0, 1000)
 
