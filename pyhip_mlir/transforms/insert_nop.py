@@ -272,8 +272,12 @@ class _Fixer:
                     clock += self._insert(op, need)
                     grew = True
                     clause = []
-                clause = clause + [view] if kind is not None and (
-                    not clause or clause_kind(clause[-1]) == kind) else [view] if kind else []
+                if kind is None:
+                    clause = []
+                elif clause and clause_kind(clause[-1]) == kind:
+                    clause = [*clause, view]
+                else:
+                    clause = [view]
             elif _states(op):
                 clause = []  # an s_nop ends a clause
             clock += _states(op)

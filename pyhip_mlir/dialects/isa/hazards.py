@@ -332,18 +332,16 @@ def soft_clause_required(clause: Sequence[Any], c: Any) -> int:
     instructions of its own kind (VMEM/FLAT, or SMEM) right before it (LLVM's
     ``checkSoftClauseHazards``; XNACK may replay a clause, so no instruction in it may
     write what another reads, and a store ends it). 0 or 1."""
-    defs: set[tuple[str, int]] = set()
-    uses: set[tuple[str, int]] = set()
-    for i in clause:
-        defs |= {(r.file, k) for r in i.writes for k in range(r.first, r.first + r.count)}
-        uses |= {(r.file, k) for r in i.reads for k in range(r.first, r.first + r.count)}
+    def units(ranges: Any) -> set[tuple[str, int]]:
+        return {(r.file, k) for r in ranges for k in range(r.first, r.first + r.count)}
+
+    defs = set().union(*(units(i.writes) for i in clause))
     if not defs:
         return 0
     if "mem_write" in c.idef.effects:
         return 1
-    defs |= {(r.file, k) for r in c.writes for k in range(r.first, r.first + r.count)}
-    uses |= {(r.file, k) for r in c.reads for k in range(r.first, r.first + r.count)}
-    return 1 if defs & uses else 0
+    uses = set().union(*(units(i.reads) for i in [*clause, c]))
+    return 1 if (defs | units(c.writes)) & uses else 0
 
 
 def clause_kind(i: Any) -> str | None:
