@@ -3,6 +3,8 @@ zero copies for register-like programs, and results equal to the SSA interpreter
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -93,3 +95,35 @@ def test_register_like_program_needs_no_copies_and_matches_the_interpreter() -> 
         interpret(kernel, [1], [64], a, n)
         launch(loop_kernel.compiled(pipeline=PIPE)[1], [1], [64], b, n, sanitize=False)
         np.testing.assert_array_equal(a, b)
+
+
+@pyhip.jit()
+def masked_loads(J, p_in: "float*", p_out: "float*", n: "int"):
+    """Two masked loads into registers that start equal (cse makes them one value)."""
+    src = J.Buffer(p_in, n * 4)
+    v = J.gpr(2, "vf32", 0.0)
+    for i in range(2):
+        with J.ExecMask(J.threadIdx.x[0] + i < n[0]):
+            src.load_dword(v[i], J.threadIdx.x[0] << 2, 0)
+    J.s_waitcnt(vmcnt=0)
+    J.global_store_dwordx2(J.threadIdx.x[0] << 3, v, p_out)
+    J.s_waitcnt(vmcnt=0)
+
+
+def test_masked_load_is_not_copied_before_its_wait() -> None:
+    """The else-value copy of a lane-mask if is also the load's merge target: the load
+    writes the if's register directly. (A second copy used to be made for the merge and
+    the loaded value moved at the yield, reading it before the s_waitcnt.)"""
+    asm = masked_loads.asm()
+    body = asm.split("masked_loads:")[1].split("s_endpgm")[0]
+    for load in re.finditer(r"buffer_load_dword (v\d+)", body):
+        reg = load.group(1)
+        until_wait = body[load.end():body.index("s_waitcnt vmcnt(0)", load.end())]
+        assert not re.search(rf"v_mov_b32 v\d+, {reg}\b", until_wait), body
+    x = np.arange(64, dtype=np.float32)
+    for n in (0, 1, 64):
+        out = np.full((64, 2), -1, dtype=np.float32)
+        masked_loads([1], [64], x, out, n)
+        tid = np.arange(64)
+        np.testing.assert_array_equal(out[:, 0], np.where(tid < n, x, 0))
+        np.testing.assert_array_equal(out[:, 1], np.where(tid + 1 < n, x, 0))

@@ -167,9 +167,24 @@ def _copy_else_values(need: list[tuple[IfOp, int]], result: Result) -> None:
         c.location = op.location
         Rewriter.insert_op(c, InsertPoint.before(at))
         else_yield.operands[i] = c.res
+        _retie_merge_old(op, i, e, c.res)
         result.copies += 1
         result.remarks.append((op, f"copy of '{e.name_hint or 'value'}': it is read after the "
                                    "lane-mask region that overwrites its register"))
+
+
+def _retie_merge_old(op: IfOp, i: int, e: SSAValue, c: SSAValue) -> None:
+    """The then-value's lane merge onto ``e`` now merges onto the copy ``c``: one register
+    for both (else a second copy of ``e`` is made for the merge, and the then-value is
+    moved into the if's register at the yield, reading a load before its wait)."""
+    then_yield = op.then_region.block.last_op
+    assert isinstance(then_yield, YieldOp)
+    m = then_yield.values[i].owner
+    while isinstance(m, MergeLanesOp):
+        if m.old is e:
+            m.operands[0] = c
+            return
+        m = m.old.owner
 
 
 def _clip_merges(lin: Linear, segs: dict[SSAValue, list[Segment]]) -> list[MergeLanesOp]:
