@@ -270,3 +270,28 @@ def test_grid_dim_is_not_available_yet() -> None:
         J.gridDim.x  # noqa: B018 # <- error
 
     assert "J.gridDim is not available yet" in str(_error(k))
+
+
+def test_constant_bus_literal_beside_vcc() -> None:
+    """VOP2 v_cndmask reads vcc over the constant bus: a literal beside it is two scalar
+    values. The DSL says so at the call (it used to surface as a clang error)."""
+    def k(J, p: "int*"):
+        v = J.gpr("vu32", 5)
+        o = J.gpr("vu32")
+        J.SetMask("vcc", v[0] < 3)
+        J.v_cndmask_b32(o, 0x80000000, v, "vcc")  # <- error
+        J.global_store_dword(v, o, p)
+
+    msg = str(_error(k))
+    assert "reads 2 scalar values (literal 2147483648, vcc)" in msg and "only 1" in msg
+
+
+def test_constant_bus_one_sgpr_read_twice_is_fine() -> None:
+    @pyhip.jit()
+    def k(J, p: "int*", s: "int"):
+        o = J.gpr("vu32")
+        J.v_add3_u32(o, s, s, 1)
+        J.global_store_dword(J.threadIdx.x[0] << 2, o, p)
+        J.s_waitcnt(vmcnt=0)
+
+    assert "v_add3_u32" in k.ir()

@@ -143,9 +143,12 @@ def _is_modifier_start(cur: _Cursor, *, after_operands: bool = False) -> bool:
         return False
     if cur.at(":", 1):
         return True
-    # gfx90a's `scc` cache bit is spelled like the SCC register: after the operands
-    # it can only be the modifier.
-    return tok.text in FLAG_MODIFIERS and (after_operands or tok.text != "scc")
+    # gfx90a's `scc` cache bit is spelled like the SCC register, the image flag `a16`
+    # like AGPR 16: after the operands they can only be modifiers, before a ',' only
+    # operands (`v_accvgpr_mov_b32 a16, a0`).
+    if not after_operands and (tok.text == "scc" or cur.at(",", 1)):
+        return False
+    return tok.text in FLAG_MODIFIERS
 
 
 def parse_operands(

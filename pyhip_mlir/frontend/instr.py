@@ -23,6 +23,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from xdsl.ir import Attribute, Block, SSAValue
+from xdsl.utils.exceptions import VerifyException
 
 from pyhip_mlir.codegen.asm_lexer import AsmParseError, tokenize
 from pyhip_mlir.codegen.asm_match import (
@@ -40,7 +41,7 @@ from pyhip_mlir.codegen.asm_operands import (
 )
 from pyhip_mlir.dialects.cdna.inst import InstOp, inst_class, is_terminator_mnemonic
 from pyhip_mlir.dialects.cdna.types import ExecType, reg_type, special_type
-from pyhip_mlir.dialects.cdna.verify import doc_modifiers
+from pyhip_mlir.dialects.cdna.verify import doc_modifiers, verify_inst
 from pyhip_mlir.dialects.isa.table import InstrDef
 from pyhip_mlir.frontend.errors import DSLError
 from pyhip_mlir.frontend.expr import Expr
@@ -284,6 +285,7 @@ class Plan:
     implicit_uses: tuple[str, ...]
     implicit_defs: tuple[Attribute, ...]
     terminator: bool
+    bus_check: bool = False  # may read two scalars: the verifier's constant-bus check runs
 
 
 _PLANS: dict[tuple[Any, ...], Plan | MatchError] = {}
@@ -324,9 +326,13 @@ def _plan(mn: str, arch: str, ops: list[Operand], mods: list[Modifier], loc: Loc
         else:
             kind = "imm"
         slots.append((ops.index(op), writes, reads, kind))
-    return Plan(idef, tuple(slots), idef.implicit_uses_with(docmods),
+    implicit_uses = idef.implicit_uses_with(docmods)
+    scalars = sum(1 for i, _, reads, kind in slots if reads and (
+        kind in ("special", "imm") or (kind == "reg" and ops[i].file == "s")))
+    bus_check = idef.family.startswith("VOP") and scalars + ("vcc" in implicit_uses) >= 2
+    return Plan(idef, tuple(slots), implicit_uses,
                 tuple(special_type(r) for r in idef.implicit_defs),
-                is_terminator_mnemonic(idef.mnemonic))
+                is_terminator_mnemonic(idef.mnemonic), bus_check)
 
 
 def emit(J: JIT, mn: str, operands: tuple[Any, ...], mod: Any = "", kw: dict[str, Any] | None = None,
@@ -409,6 +415,11 @@ def build(J: JIT, plan: Plan, srcs: list[_Src], mods: list[Modifier], loc: Loc |
         implicit_defs=plan.implicit_defs, targets=targets,
         mods={m.key: m.value for m in mods} if mods else None, opmods=opmods,
     )
+    if plan.bus_check:
+        try:
+            verify_inst(inst)
+        except VerifyException as e:
+            raise DSLError(str(e), loc) from None
     J._insert(inst, loc)
     out: list[SSAValue] = []
     results = inst.results
@@ -456,7 +467,8 @@ def merge_old_lanes(J: JIT, sink: Ref, value: SSAValue) -> SSAValue:
     exec_ = partial_exec(J, inst)
     if exec_ is None:
         return value
-    old = J.ssa.read_value(J.scope, J.vars[sink.var.id], sink.lo, sink.hi, None)
+    # merge=True: inside a loop the old lanes may be undefined (written only in the loop)
+    old = J.ssa.read_value(J.scope, J.vars[sink.var.id], sink.lo, sink.hi, None, merge=True)
     if old is None or old.type != value.type:
         return value
     index = list(inst.results).index(value)
