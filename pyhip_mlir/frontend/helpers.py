@@ -415,8 +415,28 @@ class Buffer:
         extra = ("sc0 nt " if non_temporal else "") + ext_mod
         self._load("buffer_load_dwordx4", vdst, voffset, soffset, offset12, extra)
 
+    def load_ushort(self, vdst: Any, voffset: Any, soffset: Any = 0, offset12: int = 0, ext_mod: str = "") -> None:
+        """Two bytes, zero-extended into a VGPR (one f16 or bf16 element)."""
+        self._load("buffer_load_ushort", vdst, voffset, soffset, offset12, ext_mod)
+
+    def load_sshort(self, vdst: Any, voffset: Any, soffset: Any = 0, offset12: int = 0, ext_mod: str = "") -> None:
+        self._load("buffer_load_sshort", vdst, voffset, soffset, offset12, ext_mod)
+
+    def load_ubyte(self, vdst: Any, voffset: Any, soffset: Any = 0, offset12: int = 0, ext_mod: str = "") -> None:
+        self._load("buffer_load_ubyte", vdst, voffset, soffset, offset12, ext_mod)
+
+    def load_sbyte(self, vdst: Any, voffset: Any, soffset: Any = 0, offset12: int = 0, ext_mod: str = "") -> None:
+        self._load("buffer_load_sbyte", vdst, voffset, soffset, offset12, ext_mod)
+
     def load_dword_lds(self, voffset: Any, soffset: Any = 0, offset12: int = 0) -> None:
         self._load("buffer_load_dword", None, voffset, soffset, offset12, "")
+
+    def store_short(self, vdata: Any, voffset: Any, soffset: Any = 0, offset12: int = 0, ext_mod: str = "") -> None:
+        """The low two bytes of a VGPR."""
+        self._store("buffer_store_short", vdata, voffset, soffset, offset12, ext_mod)
+
+    def store_byte(self, vdata: Any, voffset: Any, soffset: Any = 0, offset12: int = 0, ext_mod: str = "") -> None:
+        self._store("buffer_store_byte", vdata, voffset, soffset, offset12, ext_mod)
 
     def store_dword(self, vdata: Any, voffset: Any, soffset: Any = 0, offset12: int = 0, ext_mod: str = "") -> None:
         self._store("buffer_store_dword", vdata, voffset, soffset, offset12, ext_mod)
