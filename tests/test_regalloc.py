@@ -127,3 +127,33 @@ def test_masked_load_is_not_copied_before_its_wait() -> None:
         tid = np.arange(64)
         np.testing.assert_array_equal(out[:, 0], np.where(tid < n, x, 0))
         np.testing.assert_array_equal(out[:, 1], np.where(tid + 1 < n, x, 0))
+
+
+@pyhip.jit()
+def acc_readout(J, p: "float*"):
+    """An MFMA accumulator read out one register at a time, while it stays live."""
+    a = J.gpr(2, "vu32", 0x3C003C00)  # f16 1.0 x 2
+    acc = J.gpr(16, "af32")
+    init = J.gpr("vf32")
+    for r in range(16):
+        init[0] = float(r)
+        J.v_accvgpr_write_b32(acc[r], init)
+    J.v_mfma_f32_32x32x8_f16(acc, a, a, acc)
+    out = J.gpr("vf32")
+    addr = J.gpr(J.threadIdx.x[0] << 2)
+    for r in range(16):
+        J.v_accvgpr_read_b32(out, acc[r])
+        J.global_store_dword(addr, out, p, offset=r * 256)
+    J.s_waitcnt(vmcnt=0)
+
+
+def test_extract_of_a_live_value_is_read_in_place() -> None:
+    """Each acc[r] read is an extract of a value that stays live until the last one:
+    the extract shares the source's register instead of being copied out first."""
+    body = acc_readout.asm().split("v_mfma")[1]
+    assert "v_accvgpr_mov" not in body, body
+    assert len(set(re.findall(r"v_accvgpr_read_b32 v\d+, (a\d+)", body))) == 16
+    out = np.zeros((16, 64), dtype=np.float32)
+    acc_readout([1], [64], out)
+    # every element of the 32x32 product of ones over k = 8 is 8, plus the initial r
+    np.testing.assert_array_equal(out, np.broadcast_to(np.arange(16, dtype=np.float32)[:, None] + 8, (16, 64)))

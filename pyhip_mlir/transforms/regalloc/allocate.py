@@ -44,7 +44,7 @@ from pyhip_mlir.dialects.cdna.verify import _alignment, _shape
 from pyhip_mlir.transforms.regalloc.groups import Group, Groups
 from pyhip_mlir.transforms.regalloc.hints import tags_of
 from pyhip_mlir.transforms.regalloc.linear import Edge, Linear
-from pyhip_mlir.transforms.regalloc.liveness import Segment, _normalize, segments
+from pyhip_mlir.transforms.regalloc.liveness import SegList, Segment, _normalize, segments
 
 MAX_ROUNDS = 4
 
@@ -92,7 +92,7 @@ def allocate_kernel(kernel: KernelOp, budget: Budget) -> Result:
         if not copies.empty():
             result.copies += copies.insert(result)
             continue
-        _hint_merges(kernel, lin, groups)
+        _hint_merges(kernel, lin, groups, segs)
         _assign(groups, lin, segs, budget, result)
         return result
     raise OpError("register allocation did not converge (internal error)", kernel)
@@ -452,7 +452,8 @@ def _tied(op: InstOp) -> list[tuple[int, int]]:
     return [(r, reg_index[u]) for r, u in shape.tied if u in reg_index]
 
 
-def _hint_merges(kernel: KernelOp, lin: Linear, groups: Groups) -> None:
+def _hint_merges(kernel: KernelOp, lin: Linear, groups: Groups,
+                 segs: dict[SSAValue, list[Segment]]) -> None:
     # Parts of a build/extract/copy in place make them no moves at all.
     for op in lin.ops:
         if isinstance(op, BuildOp):
@@ -462,7 +463,7 @@ def _hint_merges(kernel: KernelOp, lin: Linear, groups: Groups) -> None:
                     groups.try_union(part, op.res, off)
                 off += dwords_of(part.type) or 1
         elif isinstance(op, ExtractOp) and isinstance(op.src.type, RegType):
-            groups.try_union(op.res, op.src, op.offset.data)
+            _merge_extract(op, groups, segs)
         elif isinstance(op, CopyOp | ParallelCopyOp):
             for s, r in zip(op.operands, op.results, strict=True):
                 if isinstance(r.type, RegType):
@@ -489,13 +490,46 @@ def _hint_merges(kernel: KernelOp, lin: Linear, groups: Groups) -> None:
         groups.try_union(v, a, off - a_off)
 
 
+def _merge_extract(op: ExtractOp, groups: Groups, segs: dict[SSAValue, list[Segment]]) -> None:
+    """An extract is a view of its source's dwords: while the source is live those
+    registers hold exactly the extracted value, so that part of the result's life
+    needs no room of its own (an accumulator read element by element while it stays
+    live is then read in place, not copied out first)."""
+    res, src, off = op.res, op.src, op.offset.data
+    g = groups.of.get(res)
+    if g is None or len(g.members) != 1 or src not in segs:
+        groups.try_union(res, src, off)
+        return
+    own = _subtract(segs.get(res, []), segs[src])
+    saved = g.dwords
+    g.dwords = {d: SegList(list(own)) for d in saved}
+    if not groups.try_union(res, src, off):
+        g.dwords = saved
+
+
+def _subtract(a: list[Segment], b: list[Segment]) -> list[Segment]:
+    """The points of ``a`` outside ``b`` (both sorted, inclusive segments)."""
+    out: list[Segment] = []
+    for s, e in a:
+        cur = s
+        for bs, be in b:
+            if be < cur or bs > e:
+                continue
+            if bs > cur:
+                out.append((cur, bs - 1))
+            cur = max(cur, be + 1)
+            if cur > e:
+                break
+        if cur <= e:
+            out.append((cur, e))
+    return out
+
+
 # --- assignment ---------------------------------------------------------------------------
 
 
 def _assign(groups: Groups, lin: Linear, segs: dict[SSAValue, list[Segment]], budget: Budget,
             result: Result) -> None:
-    from pyhip_mlir.transforms.regalloc.liveness import SegList
-
     regs: dict[str, list[SegList]] = {f: [SegList() for _ in range(512)] for f in "sva"}
     last_end: dict[str, list[int]] = {f: [-1] * 512 for f in "sva"}
     todo = groups.groups()
