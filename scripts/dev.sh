@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for the README's commands. Idempotent: installs only what is missing.
-#   bash scripts/dev.sh example   # run the README's DSL kernel (examples/readme_kernel.py); compile
+#   bash scripts/dev.sh example   # run the README's DSL kernel (examples/readme_kernel.py) and the
+#                                 # other examples/*.py kernels; compile
 #                                 # examples/vector_add.mlir to gfx942 asm and a code object, then
 #                                 # run it on the emulator against numpy
 #   bash scripts/dev.sh test      # run every test (pytest, which also runs the lit suite)
@@ -48,6 +49,10 @@ case "$cmd" in
     example)
         setup
         python examples/readme_kernel.py
+        for ex in vector_add row_reduce softmax transpose bitonic_sort gemm attention; do
+            echo "# examples/$ex.py" >&2
+            python "examples/$ex.py"
+        done
         out=${TMPDIR:-/tmp}/pyhip_vector_add
         pyhip-opt examples/vector_add.mlir -t 'asm{arch=gfx942}' -o "$out.s"
         cat "$out.s"

@@ -29,3 +29,16 @@ def test_readme_example_file_matches() -> None:
     kernel = block.group(1).split("@pyhip.jit()")[1].split("out =")[0].strip()
     for line in kernel.splitlines():
         assert line.split("  # noqa")[0].rstrip() in example.replace("  # noqa: E702", ""), line
+
+
+def test_readme_lists_every_example_and_each_has_a_test() -> None:
+    text = (ROOT / "README.md").read_text()
+    tests = "\n".join(p.read_text() for p in (ROOT / "tests").glob("test_*.py"))
+    for path in sorted((ROOT / "examples").glob("*.py")):
+        if path.name == "emulate_vector_add.py":  # the code-object runner of `dev.sh example`
+            continue
+        assert f"(examples/{path.name})" in text, f"README does not link examples/{path.name}"
+        if path.stem != "readme_kernel":  # that one is the README's own block, tested above
+            assert f'load("{path.stem}")' in tests, f"no test loads examples/{path.name}"
+    assert "(docs/performance.md)" in text and "bench/run.py" in text
+    assert "bash scripts/dev.sh example" in text and "bash scripts/dev.sh test" in text

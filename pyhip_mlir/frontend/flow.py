@@ -210,7 +210,7 @@ class FlowMixin:
     def SetMask(self, dst: Any, cond: Any = None) -> None:
         """Set ``dst`` ("vcc", "exec", "scc" or an SGPR pair) from a condition."""
         loc = user_loc()
-        if dst == "scc":
+        if isinstance(dst, str) and dst == "scc":  # a register's == builds an expression
             lower.condition_scc(self, cond, loc, "J.SetMask")
             return
         if isinstance(cond, int) and not isinstance(cond, bool):
