@@ -1,4 +1,4 @@
-"""examples/vector_add.py and examples/transpose.py: against torch on the emulator,
+"""examples/vector_add.py, transpose.py and readme_kernel.py: against torch on the emulator,
 at sizes that leave partial workgroups and tiles, and built for every arch."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import pyhip_mlir as pyhip
 
 vector_add = load("vector_add")
 transpose = load("transpose")
+readme = load("readme_kernel")
 
 
 @pytest.mark.parametrize("n, grid", [(1, 1), (1000, 1), (4096, 2), (12345, 3)])
@@ -29,8 +30,13 @@ def test_transpose_reads_lds_through_the_padded_row() -> None:
     assert "offset = 1056" in ir  # tile row 8 = 8 * 33 * 4 bytes
 
 
+def test_readme_kernel_example() -> None:
+    readme.main()  # runs the kernel, checks it, prints its report and builds other archs
+
+
 @pytest.mark.parametrize("arch", ["gfx90a", "gfx950"])
-@pytest.mark.parametrize("kernel", [vector_add.vector_add, transpose.transpose])
-def test_builds_for_other_arch(kernel: pyhip.JitKernel, arch: str) -> None:
-    binary = pyhip.jit(arch=arch)(kernel.fn).binary()
+@pytest.mark.parametrize("kernel, args", [(vector_add.vector_add, ()), (transpose.transpose, ()),
+                                          (readme.kernel, (32,))])
+def test_builds_for_other_arch(kernel: pyhip.JitKernel, args: tuple[int, ...], arch: str) -> None:
+    binary = pyhip.jit(arch=arch)(kernel.fn).binary(*args)
     assert binary.arch == arch and len(binary.code_object) > 0
