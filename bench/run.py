@@ -62,7 +62,7 @@ CASES = [
          "bench/kernels/vector_add.hip"),
     Case("row sum f32", "row_reduce", "row_reduce", ("sum", "f32"),
          lambda ex: ex.run(64, 1000, "sum", "f32"), "64 x 1,000", "bench/kernels/row_reduce.hip"),
-    Case("softmax bf16", "softmax", "softmax", ("bf16",),
+    Case("softmax bf16", "softmax", "softmax", ("bf16", 1024),
          lambda ex: ex.run(64, 1000, "bf16"), "64 x 1,000"),
     Case("transpose", "transpose", "transpose", (), lambda ex: ex.run(256, 256), "256 x 256",
          "bench/kernels/transpose.hip"),
