@@ -52,6 +52,7 @@ class Case:
     launch: Callable[[Any], None]  # runs the example's checked launch at a fixed size
     size: str  # the launch's size, for the table
     peer: str | None = None  # the HIP C++ equivalent, relative to the repository
+    peer_symbol: str = ""  # its kernel
 
 
 CASES = [
@@ -59,17 +60,17 @@ CASES = [
          lambda ex: ex.kernel([1], [64], 32, __import__("torch").zeros(32, dtype=__import__("torch").int32)),
          "1 wave"),
     Case("vector add", "vector_add", "vector_add", (), lambda ex: ex.run(1 << 16, 8), "65,536 f32, 8 WGs",
-         "bench/kernels/vector_add.hip"),
+         "bench/kernels/vector_add.hip", "vector_add"),
     Case("row sum f32", "row_reduce", "row_reduce", ("sum", "f32"),
-         lambda ex: ex.run(64, 1000, "sum", "f32"), "64 x 1,000", "bench/kernels/row_reduce.hip"),
+         lambda ex: ex.run(64, 1000, "sum", "f32"), "64 x 1,000", "bench/kernels/row_reduce.hip", "row_sum_f32"),
     Case("softmax bf16", "softmax", "softmax", ("bf16", 1024),
          lambda ex: ex.run(64, 1000, "bf16"), "64 x 1,000"),
     Case("transpose", "transpose", "transpose", (), lambda ex: ex.run(256, 256), "256 x 256",
-         "bench/kernels/transpose.hip"),
+         "bench/kernels/transpose.hip", "transpose"),
     Case("bitonic sort f32", "bitonic_sort", "bitonic_sort", ("f32", False),
-         lambda ex: ex.run(256, "f32", False), "256 rows of 64", "examples/bitonic_sort.hip"),
+         lambda ex: ex.run(256, "f32", False), "256 rows of 64", "examples/bitonic_sort.hip", "bitonic_sort_f32"),
     Case("GEMM f16 64x64x32", "gemm", "gemm", ("f16", 64, 64, 32),
-         lambda ex: ex.run(256, 256, 256, "f16"), "256 x 256 x 256", "bench/kernels/gemm_lds.hip"),
+         lambda ex: ex.run(256, 256, 256, "f16"), "256 x 256 x 256", "bench/kernels/gemm_lds.hip", "gemm_lds_f16"),
     Case("attention f16 D=64", "attention", "attention", (64,),
          lambda ex: ex.run(256, 64), "S = 256"),
 ]
@@ -161,6 +162,17 @@ def peer_compile(path: Path, out: Path, repeat: int) -> float | None:
                        check=True, capture_output=True)
         times.append(time.perf_counter() - t0)
     return median(times)
+
+
+def peer_metrics(code_object: Path, symbol: str) -> list[str]:
+    """Instructions, registers, LDS and code bytes of a clang-built kernel."""
+    from pyhip_mlir.emulator.codeobject import read_code_object
+
+    k = read_code_object(str(code_object)).kernels[symbol]
+    md = k.metadata
+    n = sum(1 for ln in k.disassembly().splitlines() if re.search(r"//\s*[0-9A-Fa-f]+:", ln))
+    return [f"{n:,}", str(md.get(".sgpr_count")), str(md.get(".vgpr_count")), str(md.get(".agpr_count", 0)),
+            f"{md.get('.group_segment_fixed_size', 0):,}", f"{len(k.code):,}"]
 
 
 # --- pipeline scaling ------------------------------------------------------------------
@@ -387,13 +399,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="pyhip-bench-") as d:
         tmp = Path(d)
         os.environ["PYHIP_CACHE_DIR"] = str(tmp / "cache")
-        compile_rows, metric_rows, emu_rows = [], [], []
+        compile_rows, metric_rows, emu_rows, peer_rows = [], [], [], []
         cold_compile(CASES[0], 1)  # imports and first-use caches are not any kernel's cost
         for case in cases:
             print(f"[bench] {case.name}", file=sys.stderr)
             secs, binary = cold_compile(case, repeat)
             warm = warm_compile(case, repeat)
-            peer = peer_compile(ROOT / case.peer, tmp / "peer.co", repeat) if case.peer else None
+            peer_co = tmp / f"{case.module}.co"
+            peer = peer_compile(ROOT / case.peer, peer_co, repeat) if case.peer else None
+            if peer is not None:
+                peer_rows.append([case.name, f"`{case.peer_symbol}`", *peer_metrics(peer_co, case.peer_symbol)])
             r = binary.report
             compile_rows.append([case.name, f"{r['instructions']:,}", fmt(secs["trace"]), fmt(secs["passes"]),
                                  fmt(secs["emit"]), fmt(secs["clang"]), fmt(secs["total"]),
@@ -450,6 +465,10 @@ def main() -> None:
            "them), and the copies the register allocator inserted.", "",
            table(["kernel", "instructions", "SGPR", "VGPR", "AGPR", "LDS bytes", "waves/SIMD",
                   "wait states", "s_nop", "copies", "code bytes"], metric_rows), "",
+           "The HIP C++ peers as clang -O3 builds them, the same columns (instructions as "
+           "llvm-objdump lists them; `s_waitcnt` and `s_nop` count in both tables):", "",
+           table(["kernel", "HIP C++ kernel", "instructions", "SGPR", "VGPR", "AGPR", "LDS bytes",
+                  "code bytes"], peer_rows, right_from=2), "",
            "## GEMM inner loop: llvm-mca", "",
            "`llvm-mca-22 -mcpu=gfx942` on one iteration of the K loop (the innermost loop with an "
            "MFMA), branches dropped, 100 iterations. llvm-mca models issue and the MFMA pipeline, "
