@@ -672,3 +672,35 @@ def test_scalar_compares_become_numbers_before_the_next_compare() -> None:
     for prev, op in zip(ops, ops[1:], strict=False):
         if "s_cselect_b32" in op:
             assert "s_cmp_" in prev, (prev, op)
+
+
+# --- & | ^ of vector compares: one SALU op on the lane masks --------------------------
+
+@pyhip.jit()
+def _mask_logic(J, p_a: "int*", p_out: "int*", n: "int"):
+    tid = J.threadIdx.x[0]
+    a = J.gpr("vi32")
+    J.global_load_dword(a, tid << 2, p_a)
+    J.s_waitcnt(vmcnt=0)
+    out = J.gpr(4, "vi32", 0)
+    with J.ExecMask((a[0] > 0) & (tid < n[0])):  # a mask straight into EXEC
+        out[0] = a[0]
+    out[1] = ((a[0] < 10) | (tid >= n[0])) + 0  # a mask used as a number
+    out[2] = ((a[0] < 10) ^ (tid >= n[0])) * 3
+    out[3] = ((a[0] < 10) & (n[0] < 5)) + 0  # a vector and a scalar compare
+    J.global_store_dwordx4(tid << 4, out, p_out)
+    J.s_waitcnt(vmcnt=0)
+
+
+def test_vector_compares_combine_as_lane_masks() -> None:
+    a = np.random.default_rng(5).integers(-20, 20, 64).astype(np.int32)
+    tid = np.arange(64)
+    for n in (0, 17, 64):
+        out = np.full((64, 4), -1, np.int32)
+        _mask_logic([1], [64], a, out, n)
+        np.testing.assert_array_equal(out[:, 0], np.where((a > 0) & (tid < n), a, 0))
+        np.testing.assert_array_equal(out[:, 1], ((a < 10) | (tid >= n)).astype(np.int32))
+        np.testing.assert_array_equal(out[:, 2], ((a < 10) ^ (tid >= n)).astype(np.int32) * 3)
+        np.testing.assert_array_equal(out[:, 3], ((a < 10) & (n < 5)).astype(np.int32))
+    ir = _mask_logic.ir(debuginfo=False)
+    assert ir.count("s_and_b64") == 1 and "s_or_b64" in ir and "s_xor_b64" in ir
